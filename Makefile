@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make book` then `make test`. See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8000
+
+.PHONY: book test check serve execute site clean lock
+
+# The virtual environment, rebuilt when the pins change.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+book: $(STAMP)  ## validate data, execute every run with papermill, build _build/html
+	$(PY) -m fraudbook build
+
+execute: $(STAMP)  ## validate data and execute the runs into book/ (no site)
+	$(PY) -m fraudbook execute
+
+site: $(STAMP)  ## render book/ into _build/html (no execution)
+	$(PY) -m fraudbook site
+
+check: $(STAMP)  ## validate data/ alone
+	$(PY) -m fraudbook check
+
+# The committed outputs in book/ are compared by nbval as they are: nothing re-executes
+# into book/ before that comparison.
+test: $(STAMP)  ## the whole test suite: package, data, manifest, runner, nbval on book/
+	$(PY) -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+serve:  ## serve the built site on http://127.0.0.1:$(PORT)/
+	test -f _build/html/index.html || { echo "no site yet: run 'make book' first" >&2; exit 1; }
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+lock: $(STAMP)  ## re-pin requirements.txt from requirements.in
+	$(PY) -m pip install --quiet -r requirements.in
+	{ echo "# Every package the book installs, pinned (generated from requirements.in by \`make lock\`)."; \
+	  $(PY) -m pip freeze --exclude-editable; } > requirements.txt
+
+clean:
+	rm -rf _build

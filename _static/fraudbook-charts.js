@@ -1,0 +1,28 @@
+/* Draw every chart on the page with the locally served Vega bundle (no CDN).
+   Each chart is a <div class="fraudbook-chart"> holding its Vega-Lite spec as JSON. */
+(function () {
+  "use strict";
+  function draw() {
+    var charts = document.querySelectorAll("div.fraudbook-chart");
+    charts.forEach(function (div) {
+      var script = div.querySelector("script.fraudbook-chart-spec");
+      if (!script || div.dataset.drawn) { return; }
+      var spec = JSON.parse(script.textContent);
+      var target = document.createElement("div");
+      target.className = "fraudbook-chart-canvas";
+      div.appendChild(target);
+      window.vegaEmbed(target, spec, { actions: { export: true, source: false, compiled: false, editor: false }, renderer: "svg" })
+        .then(function () {
+          div.dataset.drawn = "true";
+          var fallback = div.querySelector(".fraudbook-chart-fallback");
+          if (fallback) { fallback.classList.add("visually-hidden"); }
+        })
+        .catch(function (err) { console.error("chart " + div.id + ": " + err); });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();

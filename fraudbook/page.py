@@ -1,0 +1,75 @@
+"""The shared preamble of every notebook: load the data, set the chart theme, glue results.
+
+A template starts with `from fraudbook import page` and `ds = page.setup()`; prose numbers
+are glued with `page.glue_md(...)` and placed with {glue:md}`name`; charts are glued with
+`page.glue_chart(...)` and placed as numbered figures with `{glue:figure}`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML, Markdown
+
+from . import charts, text
+from .load import Dataset, load
+
+
+def setup() -> Dataset:
+    """Validated data, the book's chart theme and renderer (call once, at the top)."""
+    charts.enable()
+    return load()
+
+
+def _glue(name: str, obj) -> None:
+    from myst_nb import glue
+
+    glue(name, obj, display=False)
+
+
+def glue_md(name: str, markdown: str) -> None:
+    """Glue a Markdown snippet for {glue:md}`name` (numbers in prose come from the data)."""
+    _glue(name, Markdown(markdown))
+
+
+def glue_statement(name: str, row: pd.Series) -> None:
+    """Glue 'more than USD 5.6 billion in 2023 (DW, 21 Apr 2025)' with the source linked."""
+    _glue(name, Markdown(text.statement(row)))
+
+
+def glue_chart(name: str, chart) -> None:
+    """Glue a chart for a numbered {glue:figure}."""
+    _glue(name, chart)
+
+
+def table(df: pd.DataFrame, columns: dict[str, str], numeric: tuple[str, ...] = (),
+          raw_html: tuple[str, ...] = (), caption: str | None = None) -> HTML:
+    """An HTML table of `df` with escaped cells; `columns` maps column -> header.
+
+    Cells in `raw_html` are already-safe HTML built by fraudbook.text (links); every other
+    cell is escaped, so markup in the data shows as text.
+    """
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in columns.values())
+    body = []
+    for _, row in df.iterrows():
+        cells = []
+        for col in columns:
+            v = row[col]
+            v = "" if v is None or (isinstance(v, float) and pd.isna(v)) else v
+            content = str(v) if col in raw_html else html.escape(str(v))
+            cls = ' class="num"' if col in numeric else ""
+            cells.append(f"<td{cls}>{content}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return HTML(f'<table class="fraudbook-table">{cap}<thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def statements(df: pd.DataFrame) -> pd.DataFrame:
+    """Add display columns to figures joined with metadata: amount, period, source link."""
+    out = df.copy()
+    out["amount"] = [text.amount(r) for _, r in out.iterrows()]
+    out["period_text"] = [text.period(r) for _, r in out.iterrows()]
+    out["source_html"] = [text.source_link(r) for _, r in out.iterrows()]
+    return out

@@ -1,0 +1,132 @@
+"""Read a template's `parameters` cell and check a run's parameters against it.
+
+Each template notebook has exactly one code cell tagged `parameters` (papermill only warns
+when the tag is missing, and then injects values that later lines silently overwrite).
+The cell holds plain assignments of literals, optionally annotated, with an optional
+trailing comment that narrows the allowed values:
+
+    currency: str = "USD"        # choices: USD, CNY, EUR
+    first_year: int = 2019
+    countries: list = ["MMR"]    # geography
+    country: str = None          # geography   (None = required: every run must give it)
+
+`# choices: a, b` limits a value (or each item of a list) to those; `# geography` to the
+codes in data/geographies.csv. Checks run before any notebook executes.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import relative
+
+TYPES = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict}
+
+
+class ParameterError(ValueError):
+    """A template's parameters cell, or a run's parameters, break a rule."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: type
+    default: object
+    choices: tuple[str, ...] = ()
+    geography: bool = False
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+def parameters_cell(notebook: dict, path: Path) -> dict:
+    cells = [c for c in notebook.get("cells", [])
+             if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ParameterError(f"{relative(path)}: {len(cells)} cells tagged 'parameters'; a template needs exactly one")
+    if cells[0]["cell_type"] != "code":
+        raise ParameterError(f"{relative(path)}: the cell tagged 'parameters' is not a code cell")
+    return cells[0]
+
+
+def template_parameters(path: Path) -> dict[str, Parameter]:
+    """The parameters a template declares, in order, read from its `parameters` cell."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    source = "".join(parameters_cell(nb, path)["source"])
+    lines = source.splitlines()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ParameterError(f"{relative(path)}: parameters cell does not parse: {exc}") from exc
+    params: dict[str, Parameter] = {}
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            name, value, ann = node.target.id, node.value, node.annotation
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, value, ann = node.targets[0].id, node.value, None
+        else:
+            raise ParameterError(f"{relative(path)}, line {node.lineno}: the parameters cell may only assign literals to names")
+        try:
+            default = ast.literal_eval(value) if value is not None else None
+        except ValueError as exc:
+            raise ParameterError(f"{relative(path)}: parameter '{name}' default is not a literal") from exc
+        if ann is not None:
+            tname = ast.unparse(ann)
+            if tname not in TYPES:
+                raise ParameterError(f"{relative(path)}: parameter '{name}' has type '{tname}'; use one of {', '.join(TYPES)}")
+            ptype = TYPES[tname]
+        elif default is None:
+            raise ParameterError(f"{relative(path)}: required parameter '{name}' (default None) needs a type annotation")
+        else:
+            ptype = type(default)
+        comment = lines[node.lineno - 1].partition("#")[2].strip()
+        choices: tuple[str, ...] = ()
+        m = re.match(r"choices:\s*(.+)", comment)
+        if m:
+            choices = tuple(c.strip() for c in m.group(1).split(","))
+        params[name] = Parameter(name, ptype, default, choices, comment.startswith("geography"))
+    return params
+
+
+def _type_ok(value, ptype: type) -> bool:
+    if ptype is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if ptype is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, ptype)
+
+
+def check_parameters(values: dict, declared: dict[str, Parameter], where: str,
+                     geographies: set[str] | None = None) -> dict:
+    """The full parameter set for a run (defaults filled in), or ParameterError naming the problem."""
+    problems = []
+    for name in values:
+        if name not in declared:
+            known = ", ".join(declared) or "(none)"
+            problems.append(f"unknown parameter '{name}' (the template declares: {known})")
+    for name, p in declared.items():
+        if name not in values:
+            if p.required:
+                problems.append(f"parameter '{name}' is required and not given")
+            continue
+        v = values[name]
+        if not _type_ok(v, p.type):
+            problems.append(f"parameter '{name}' must be {p.type.__name__}, got {type(v).__name__} {v!r}")
+            continue
+        items = v if isinstance(v, list) else [v]
+        if p.choices:
+            bad = [i for i in items if str(i) not in p.choices]
+            if bad:
+                problems.append(f"parameter '{name}' has {bad!r}; allowed: {', '.join(p.choices)}")
+        if p.geography and geographies is not None:
+            bad = [i for i in items if i not in geographies]
+            if bad:
+                problems.append(f"parameter '{name}' has unknown geography code(s) {bad!r} (see data/geographies.csv)")
+    if problems:
+        raise ParameterError(f"{where}: " + "; ".join(problems))
+    return {name: values.get(name, p.default) for name, p in declared.items()}

@@ -1,0 +1,213 @@
+"""Execute the manifest's runs with papermill, publish them into book/, build the site.
+
+Order and failure rules (the build never leaves a half-made result):
+1. data/ is validated, and every run's parameters are checked, before anything executes;
+2. every run executes into `_build/runs/` (a staging copy of book/); a failing cell stops
+   the build, names the run, the cell and the error, and keeps the failed notebook in
+   `_build/failed/` for inspection; book/ is untouched;
+3. only when all runs succeed are the executed notebooks copied into book/;
+4. Jupyter Book renders into `_build/site/`; only if it succeeds with no warning is the
+   result swapped into `_build/html`, so a failed build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import charts
+from .load import DataError, load
+from .manifest import ManifestError, Run, read_manifest
+from .params import ParameterError
+from .paths import ROOT, relative
+
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a build reads and writes; tests point it at a temporary copy."""
+
+    root: Path = ROOT
+
+    @property
+    def build(self) -> Path:
+        return self.root / "_build"
+
+    @property
+    def staging(self) -> Path:
+        return self.build / "runs"
+
+    @property
+    def failed(self) -> Path:
+        return self.build / "failed"
+
+    @property
+    def site_work(self) -> Path:
+        return self.build / "site"
+
+    @property
+    def site(self) -> Path:
+        return self.build / "html"
+
+
+DEFAULT = Layout()
+# Cells the reader never needs: papermill's parameter cells (their values appear in prose).
+HIDDEN_CELL_TAGS = {"parameters", "injected-parameters"}
+# Tags an author sets to keep a code cell's input visible.
+SHOW_TAGS = {"show-input", "hide-input", "remove-cell"}
+
+
+class BuildError(RuntimeError):
+    """A step of the build failed; the message says which and why."""
+
+
+@dataclass
+class RunResult:
+    run: Run
+    seconds: float
+    staged: Path
+
+
+def _tidy(nb: dict, run: Run) -> dict:
+    """Make an executed notebook fit to publish: hide the machinery, drop volatile metadata."""
+    for cell in nb["cells"]:
+        meta = cell.setdefault("metadata", {})
+        tags = meta.setdefault("tags", [])
+        meta.pop("papermill", None)
+        meta.pop("execution", None)
+        if cell["cell_type"] != "code":
+            continue
+        if HIDDEN_CELL_TAGS & set(tags):
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")
+        elif not SHOW_TAGS & set(tags) and "remove-input" not in tags:
+            tags.append("remove-input")
+    # Keep only what identifies the run; timestamps would make every build differ.
+    nb["metadata"]["papermill"] = {
+        "input_path": run.template,
+        "output_path": run.output,
+        "parameters": run.parameters,
+    }
+    return nb
+
+
+def _no_machine_paths(text: str, where: str, root: Path) -> None:
+    for marker in {str(root), str(ROOT), str(Path.home())}:
+        if marker and marker != "/" and marker in text:
+            raise BuildError(f"{where}: the executed notebook contains the machine path '{marker}'; "
+                             "resolve paths with fraudbook.paths and never print absolute ones")
+
+
+def execute_run(run: Run, layout: Layout = DEFAULT, log=print) -> RunResult:
+    """Execute one run with papermill into `staging`; BuildError names the failing cell."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    root = layout.root
+    out = layout.staging / Path(run.output).relative_to("book")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(root / run.template), str(out),
+            parameters=run.parameters,
+            kernel_name="python3",
+            cwd=str(root / Path(run.output).parent),  # the same working directory nbval uses
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        layout.failed.mkdir(parents=True, exist_ok=True)
+        kept = layout.failed / f"{run.name}.ipynb"
+        if out.exists():
+            shutil.copy(out, kept)
+        raise BuildError(
+            f"run '{run.name}' ({run.template} -> {run.output}) failed in cell {exc.cell_index} "
+            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
+            f"  the failed notebook is kept in {relative(kept)}; book/ and the site are unchanged"
+        ) from None
+    nb = _tidy(json.loads(out.read_text(encoding="utf-8")), run)
+    text = json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    _no_machine_paths(text, f"run '{run.name}'", root)
+    out.write_text(text, encoding="utf-8")
+    return RunResult(run, time.perf_counter() - start, out)
+
+
+def execute_all(runs: list[Run], layout: Layout = DEFAULT, log=print) -> list[RunResult]:
+    if layout.staging.exists():
+        shutil.rmtree(layout.staging)
+    results = []
+    for i, run in enumerate(runs, 1):
+        log(f"[{i}/{len(runs)}] {run.name}: {run.template} -> {run.output}")
+        results.append(execute_run(run, layout, log=log))
+        log(f"      done in {results[-1].seconds:.1f} s")
+    return results
+
+
+def publish(results: list[RunResult], layout: Layout = DEFAULT) -> None:
+    """Copy the staged notebooks into book/ (only called once every run has succeeded)."""
+    for r in results:
+        dest = layout.root / r.run.output
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(r.staged, dest)
+
+
+def swap_in(built: Path, site: Path) -> None:
+    """Replace `site` by a copy of `built`, keeping the old one until the copy is complete."""
+    fresh = site.with_name(site.name + ".new")
+    old = site.with_name(site.name + ".old")
+    for leftover in (fresh, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    shutil.copytree(built, fresh)
+    if site.exists():
+        site.rename(old)
+    fresh.rename(site)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build_site(layout: Layout = DEFAULT, log=print) -> None:
+    """Render the book with Jupyter Book (warnings are errors), then swap it into _build/html."""
+    if layout.site_work.exists():
+        shutil.rmtree(layout.site_work)  # a clean build: Sphinx only re-warns about files it re-reads
+    charts.write_vendor_bundle(layout.root / "_static")
+    jb = Path(sys.executable).parent / "jb"
+    work = layout.site_work.relative_to(layout.root).as_posix()
+    cmd = [str(jb), "build", ".", "--path-output", work, "-n", "-W", "--keep-going"]
+    log("$ jb " + " ".join(cmd[1:]))
+    proc = subprocess.run(cmd, cwd=layout.root, capture_output=True, text=True)
+    built = layout.site_work / "_build" / "html"
+    if proc.returncode != 0 or not (built / "index.html").exists():
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-40:])
+        raise BuildError(f"jupyter-book build failed (exit {proc.returncode}); the previous site is unchanged.\n"
+                         f"  reports: {relative(built / 'reports')}\n{tail}")
+    swap_in(built, layout.site)
+    log(f"site built: {relative(layout.site / 'index.html')}")
+
+
+def plan(layout: Layout = DEFAULT) -> list[Run]:
+    """Validated data and runs: everything that can be checked before executing anything."""
+    ds = load(layout.root / "data")
+    return read_manifest(layout.root / "runs.yml", geographies=set(ds.geographies.index),
+                         root=layout.root)
+
+
+def build(execute: bool = True, site: bool = True, layout: Layout = DEFAULT, log=print) -> int:
+    """The whole build; returns the exit code (1 with a message on stderr on any failure)."""
+    try:
+        runs = plan(layout)
+        log(f"data valid; {len(runs)} run(s) planned")
+        if execute:
+            publish(execute_all(runs, layout, log=log), layout)
+        if site:
+            build_site(layout, log=log)
+    except (DataError, ManifestError, ParameterError, BuildError) as exc:
+        print(f"BUILD FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,107 @@
+"""Figures as words: "more than USD 5.6 billion in 2023", with a link to the source.
+
+Every number a reader sees in prose or tables is written by these functions from a row of
+data/figures.csv, so the wording of the qualifier, unit, scale and period is the same on
+every page and no number is ever typed by hand. Text from the data is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+from .load import date_bounds
+
+QUALIFIER_WORDS = {
+    "exact": "", "about": "about ", "at_least": "at least ", "more_than": "more than ",
+    "up_to": "up to ", "just_under": "just under ", "nearly": "nearly ", "range": "",
+}
+UNIT_WORDS = {
+    "people": "people", "cases": "cases", "complaints": "complaints", "calls": "calls",
+    "messages": "messages", "websites": "websites", "ip_addresses": "IP addresses",
+    "domains": "domains", "percent": "%", "countries": "countries",
+    "scam_centres": "scam centres", "compounds": "compounds", "buildings": "buildings",
+    "requests": "requests", "respondents": "respondents", "bitcoin": "bitcoin",
+}
+
+
+def number(v: float) -> str:
+    """A stated number as written, with thousands separators and no invented decimals."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return format(float(v), ",.15g")
+
+
+def _isblank(v) -> bool:
+    return v is None or v == "" or (isinstance(v, float) and math.isnan(v))
+
+
+def amount(row: pd.Series) -> str:
+    """The figure's amount with qualifier, unit and scale, e.g. 'more than USD 5.6 billion'."""
+    if row["qualifier"] == "unquantified":
+        return str(row["stated"])
+    scale = f" {row['scale']}" if not _isblank(row.get("scale")) else ""
+    if row["qualifier"] == "range":
+        core = f"{number(row['low'])}–{number(row['high'])}{scale}"
+    else:
+        core = f"{number(row['value'])}{scale}"
+    unit = row["unit"]
+    if unit == "money":
+        core = f"{row['currency']} {core}"
+    elif unit == "percent":
+        core = f"{core}%" if not scale else f"{core} percent"
+    else:
+        core = f"{core} {UNIT_WORDS.get(unit, unit)}"
+    return QUALIFIER_WORDS[row["qualifier"]] + core
+
+
+def when(d: str) -> str:
+    """'2023-08-15' -> '15 Aug 2023'; '2023-08' -> 'Aug 2023'; '2023' -> '2023'."""
+    if _isblank(d):
+        return ""
+    first, _ = date_bounds(d)
+    if len(d) == 4:
+        return d
+    if len(d) == 7:
+        return first.strftime("%b %Y")
+    return f"{first.day} {first.strftime('%b %Y')}"
+
+
+def period(row: pd.Series) -> str:
+    """The period a figure covers, in words: 'in 2023', 'cumulative since Jul 2023, to 29 May 2024'."""
+    p, start, end = row["period"], row.get("period_start"), row["period_end"]
+    if p == "annual":
+        return f"in {when(start) if len(str(start)) == 4 else when(start) + '–' + when(end)}"
+    if p == "span":
+        return f"{when(start)} to {when(end)}"
+    if p == "cumulative":
+        since = f" since {when(start)}" if not _isblank(start) else ""
+        return f"cumulative{since}, to {when(end)}"
+    if p == "as_of":
+        return f"as of {when(end)}"
+    return f"on {when(end)}"
+
+
+def source_label(row: pd.Series) -> str:
+    """'Xinhua, 21 Nov 2023' for a figure or event row joined to its source."""
+    date_text = when(row.get("date_published", ""))
+    return f"{row['publisher']}, {date_text}" if date_text else str(row["publisher"])
+
+
+def source_link(row: pd.Series) -> str:
+    """An HTML link to the figure's source page, the verbatim quote as its tooltip."""
+    label = html.escape(source_label(row))
+    url = row.get("source_url") if "source_url" in row else row.get("url")
+    quote = html.escape(str(row.get("quote", "")), quote=True)
+    if _isblank(url):
+        return f'<span title="{quote}">{label}</span>'
+    return f'<a href="{html.escape(str(url), quote=True)}" title="{quote}">{label}</a>'
+
+
+def statement(row: pd.Series) -> str:
+    """Amount, period and linked source, as HTML: the unit a reader can trace in one click."""
+    return (f"<strong>{html.escape(amount(row))}</strong> {html.escape(period(row))} "
+            f"({source_link(row)})")
+

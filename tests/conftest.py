@@ -1,0 +1,89 @@
+"""Shared fixtures: a small valid dataset written to a temporary folder, to be broken on purpose."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from fraudbook import schema
+
+# A minimal dataset that passes every rule; tests change one cell and expect one problem.
+GOOD = {
+    "sources": [
+        {"source_id": "xinhua-2023-11-21", "title": "31,000 suspects handed over", "publisher": "Xinhua",
+         "date_published": "2023-11-21", "url": "https://english.news.cn/example", "kind": "wire",
+         "confidence": "high", "original": "", "note": ""},
+        {"source_id": "dw-2025-04-21", "title": "UN warns of cyberscams", "publisher": "DW",
+         "date_published": "2025-04-21", "url": "", "kind": "newspaper", "confidence": "high",
+         "original": "", "note": ""},
+    ],
+    "indicators": [
+        {"indicator": "handovers_myanmar_china", "title": "Suspects handed over", "unit": "people",
+         "measures": "count", "description": "People handed over.", "caveats": ""},
+        {"indicator": "losses_region", "title": "Losses", "unit": "money",
+         "measures": "victim_losses", "description": "Losses.", "caveats": ""},
+        {"indicator": "share_abroad", "title": "Share", "unit": "percent",
+         "measures": "share", "description": "Share.", "caveats": ""},
+    ],
+    "geographies": [
+        {"code": "MMR", "name": "Myanmar", "kind": "country", "country": "", "iso2": "MM"},
+        {"code": "CHN", "name": "China", "kind": "country", "country": "", "iso2": "CN"},
+        {"code": "northern-myanmar", "name": "Northern Myanmar", "kind": "area", "country": "MMR", "iso2": ""},
+        {"code": "east-southeast-asia", "name": "East and Southeast Asia", "kind": "region", "country": "", "iso2": ""},
+    ],
+    "places": [
+        {"place_id": "kunming", "name": "Kunming", "kind": "meeting_city", "country": "CHN",
+         "lat": "25.0389", "lon": "102.7183", "source_id": "xinhua-2023-11-21", "gazetteer_ref": "1804651", "note": ""},
+    ],
+    "figures": [
+        {"figure_id": "CN-MM-2023-11-CUM", "indicator": "handovers_myanmar_china", "value": "31000",
+         "low": "", "high": "", "qualifier": "exact", "scale": "", "unit": "people", "currency": "",
+         "period": "cumulative", "period_start": "2023-09", "period_end": "2023-11-21",
+         "geography": "northern-myanmar", "partner": "CHN", "source_id": "xinhua-2023-11-21",
+         "stated": "31,000", "quote": "A total of 31,000 telecom fraud suspects have been handed over.", "note": ""},
+        {"figure_id": "DW-37", "indicator": "losses_region", "value": "37", "low": "", "high": "",
+         "qualifier": "about", "scale": "billion", "unit": "money", "currency": "USD",
+         "period": "annual", "period_start": "2023", "period_end": "2023",
+         "geography": "east-southeast-asia", "partner": "", "source_id": "dw-2025-04-21",
+         "stated": "an estimated $37 billion", "quote": "Countries lost an estimated $37 billion (€32.5 billion) to cyber fraud in 2023.", "note": ""},
+        {"figure_id": "CN-RANGE", "indicator": "losses_region", "value": "", "low": "20", "high": "40",
+         "qualifier": "range", "scale": "billion", "unit": "money", "currency": "USD",
+         "period": "annual", "period_start": "2024", "period_end": "2024",
+         "geography": "east-southeast-asia", "partner": "", "source_id": "dw-2025-04-21",
+         "stated": "between 20 billion and 40 billion", "quote": "Losses range between 20 billion and 40 billion U.S. dollars.", "note": ""},
+        {"figure_id": "CN-SHARE", "indicator": "share_abroad", "value": "68.5", "low": "", "high": "",
+         "qualifier": "exact", "scale": "", "unit": "percent", "currency": "",
+         "period": "as_of", "period_start": "", "period_end": "2023-09",
+         "geography": "northern-myanmar;CHN", "partner": "", "source_id": "dw-2025-04-21",
+         "stated": "68.5%", "quote": "They account for 68.5% of all international cases.", "note": ""},
+    ],
+    "events": [
+        {"event_id": "2025-11-14-kunming-meeting", "date": "2025-11-14", "end_date": "", "kind": "meeting",
+         "title": "Kunming meeting", "countries": "CHN;MMR", "place_id": "kunming",
+         "description": "Ministers met.", "source_id": "xinhua-2023-11-21", "quote": "They met in Kunming."},
+    ],
+}
+
+
+def write_table(folder: Path, name: str, rows: list[dict]) -> Path:
+    table = next(t for t in schema.TABLES if t.name == name)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=table.column_names, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    path = folder / table.file
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def good_data(tmp_path) -> Path:
+    """A folder holding the minimal valid dataset; returns its path."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name, rows in GOOD.items():
+        write_table(folder, name, [dict(r) for r in rows])
+    return folder

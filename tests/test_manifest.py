@@ -1,0 +1,78 @@
+"""The manifest of runs: validated as a whole before anything executes."""
+
+from __future__ import annotations
+
+import pytest
+
+from fraudbook.manifest import ManifestError, read_manifest
+
+from .test_params import make_template
+
+
+@pytest.fixture
+def root(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    make_template(tmp_path / "notebooks" / "losses.ipynb",
+                  'currency: str = "USD"  # choices: USD, CNY, EUR\nfirst_year = 2019\n')
+    make_template(tmp_path / "notebooks" / "country.ipynb", "country: str = None  # geography\n")
+    return tmp_path
+
+
+def manifest(root, text):
+    path = root / "runs.yml"
+    path.write_text(text)
+    return path
+
+
+GOOD = """runs:
+  - name: losses
+    template: notebooks/losses.ipynb
+    output: book/losses.ipynb
+    parameters: {currency: EUR}
+  - name: country-mmr
+    template: notebooks/country.ipynb
+    output: book/countries/mmr.ipynb
+    parameters: {country: MMR}
+"""
+
+
+def test_good_manifest(root):
+    runs = read_manifest(manifest(root, GOOD), geographies={"MMR"}, root=root)
+    assert [r.name for r in runs] == ["losses", "country-mmr"]
+    assert runs[0].parameters == {"currency": "EUR", "first_year": 2019}
+
+
+@pytest.mark.parametrize("change,words", [
+    (("notebooks/country.ipynb\n    output: book/countries", "notebooks/nope.ipynb\n    output: book/countries"),
+     "unknown template 'notebooks/nope.ipynb'"),
+    (("book/countries/mmr.ipynb", "book/losses.ipynb"), "duplicate output 'book/losses.ipynb'"),
+    (("name: country-mmr", "name: losses"), "duplicate run name"),
+    (("{country: MMR}", "{}"), "parameter 'country' is required"),
+    (("{currency: EUR}", "{currency: EUR, year: 2020}"), "unknown parameter 'year'"),
+    (("{currency: EUR}", "{first_year: '2019'}"), "must be int, got str"),
+    (("{currency: EUR}", "{currency: '007'}"), "allowed: USD, CNY, EUR"),
+    (("{country: MMR}", "{country: XYZ}"), "unknown geography code(s) ['XYZ']"),
+    (("output: book/losses.ipynb", "output: /tmp/losses.ipynb"), "never absolute"),
+    (("    output: book/losses.ipynb\n", ""), "missing field(s) output"),
+    (("name: losses", "name: Losses Page"), "lowercase slug"),
+    (("parameters: {currency: EUR}", "params: {currency: EUR}"), "unknown field(s) params"),
+])
+def test_bad_manifest_is_named(root, change, words):
+    text = GOOD.replace(*change, 1)
+    assert text != GOOD
+    with pytest.raises(ManifestError) as info:
+        read_manifest(manifest(root, text), geographies={"MMR"}, root=root)
+    assert words in str(info.value)
+    assert "runs.yml, run " in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["", "runs: []\n", "- a\n", "runs: [unclosed\n"])
+def test_manifest_shape(root, text):
+    with pytest.raises(ManifestError):
+        read_manifest(manifest(root, text), root=root)
+
+
+def test_the_real_manifest_is_valid():
+    from fraudbook.load import load
+    runs = read_manifest(geographies=set(load().geographies.index))
+    assert runs, "runs.yml lists no run"

@@ -1,0 +1,101 @@
+"""The runner: papermill executes into staging; failures name the run and cell and change nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fraudbook.runner import Layout, build, swap_in
+
+from .test_params import make_template
+
+
+def code(source, tags=()):
+    return {"cell_type": "code", "metadata": {"tags": list(tags)}, "source": source,
+            "outputs": [], "execution_count": None}
+
+
+@pytest.fixture
+def root(good_data):
+    """A tiny repository: the fixture data, two templates, a manifest, an old book and site."""
+    root = good_data.parent
+    (root / "notebooks").mkdir()
+    make_template(root / "notebooks" / "ok.ipynb", 'greeting: str = "hello"\n',
+                  extra_cells=[code("print(greeting.upper())")])
+    make_template(root / "notebooks" / "boom.ipynb", "n = 1\n",
+                  extra_cells=[code("x = 2"), code("raise ValueError(f'boom {n}')")])
+    (root / "book").mkdir()
+    (root / "book" / "boom.ipynb").write_text("OLD PAGE")
+    (root / "_build" / "html").mkdir(parents=True)
+    (root / "_build" / "html" / "index.html").write_text("OLD SITE")
+    return root
+
+
+def write_runs(root, *runs):
+    lines = ["runs:"]
+    for name, params in runs:
+        template = "ok" if name.startswith("ok") else "boom"
+        lines += [f"  - name: {name}", f"    template: notebooks/{template}.ipynb",
+                  f"    output: book/{name}.ipynb", f"    parameters: {json.dumps(params)}"]
+    (root / "runs.yml").write_text("\n".join(lines) + "\n")
+
+
+def test_successful_run_is_published_tidy(root):
+    write_runs(root, ("ok", {"greeting": "hi there"}))
+    assert build(site=False, layout=Layout(root), log=lambda *a: None) == 0
+    text = (root / "book" / "ok.ipynb").read_text()
+    nb = json.loads(text)
+    outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+    assert any("HI THERE" in "".join(o.get("text", "")) for o in outputs)
+    assert str(root) not in text, "an absolute machine path leaked into the published notebook"
+    assert nb["metadata"]["papermill"] == {"input_path": "notebooks/ok.ipynb",
+                                           "output_path": "book/ok.ipynb",
+                                           "parameters": {"greeting": "hi there"}}
+    tags = [c["metadata"]["tags"] for c in nb["cells"]]
+    assert "remove-cell" in tags[0]                      # the parameters cell
+    assert any("injected-parameters" in t and "remove-cell" in t for t in tags)
+    assert "remove-input" in tags[-1]                    # ordinary code: output only
+
+
+def test_failing_cell_stops_build_and_changes_nothing(root, capsys):
+    write_runs(root, ("ok", {}), ("boom", {"n": 7}))
+    assert build(layout=Layout(root), log=lambda *a: None) == 1
+    err = capsys.readouterr().err
+    assert "run 'boom' (notebooks/boom.ipynb -> book/boom.ipynb) failed in cell" in err
+    assert "ValueError: boom 7" in err
+    assert (root / "book" / "boom.ipynb").read_text() == "OLD PAGE"
+    assert not (root / "book" / "ok.ipynb").exists(), "a partial build was published"
+    assert (root / "_build" / "html" / "index.html").read_text() == "OLD SITE"
+    assert (root / "_build" / "failed" / "boom.ipynb").exists()
+
+
+def test_bad_parameter_fails_before_any_execution(root, capsys):
+    write_runs(root, ("ok", {}), ("ok-two", {"greeting": 5}))
+    assert build(layout=Layout(root), log=lambda *a: None) == 1
+    err = capsys.readouterr().err
+    assert "run 2 ('ok-two')" in err and "parameter 'greeting' must be str, got int 5" in err
+    assert not (root / "_build" / "runs").exists(), "something executed before the check"
+    assert (root / "_build" / "html" / "index.html").read_text() == "OLD SITE"
+
+
+def test_bad_data_fails_before_any_execution(root, capsys):
+    write_runs(root, ("ok", {}))
+    figures = root / "data" / "figures.csv"
+    figures.write_text(figures.read_text().replace("31000", "-31000", 1))
+    assert build(layout=Layout(root), log=lambda *a: None) == 1
+    err = capsys.readouterr().err
+    assert "figures.csv, row 2, column 'value'" in err
+    assert not (root / "_build" / "runs").exists()
+
+
+def test_swap_in_replaces_site_whole(tmp_path):
+    built, site = tmp_path / "built", tmp_path / "html"
+    built.mkdir(); site.mkdir()
+    (built / "index.html").write_text("new")
+    (site / "index.html").write_text("old")
+    (site / "stale.html").write_text("old")
+    swap_in(built, site)
+    assert (site / "index.html").read_text() == "new"
+    assert not (site / "stale.html").exists()
+    assert not (tmp_path / "html.old").exists() and not (tmp_path / "html.new").exists()
