@@ -33,9 +33,12 @@ def _where(path: Path, i: int, name: str | None) -> str:
     return f"{relative(path)}, run {i + 1}" + (f" ('{name}')" if name else "")
 
 
-def read_manifest(path: Path | None = None, geographies: set[str] | None = None,
+def read_manifest(path: Path | None = None, known: dict[str, set[str]] | None = None,
                   root: Path = ROOT) -> list[Run]:
-    """The validated runs of the manifest, parameters completed with the templates' defaults."""
+    """The validated runs of the manifest, parameters completed with the templates' defaults.
+
+    `known` maps "geography" and "figure" to the ids in the data, for parameters that name them.
+    """
     path = Path(path) if path else MANIFEST
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -88,7 +91,7 @@ def read_manifest(path: Path | None = None, geographies: set[str] | None = None,
             continue
         try:
             declared = template_parameters(tpath)
-            full = check_parameters(given, declared, where, geographies)
+            full = check_parameters(given, declared, where, known)
         except ParameterError as exc:
             problems.append(str(exc))
             continue

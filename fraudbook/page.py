@@ -72,4 +72,5 @@ def statements(df: pd.DataFrame) -> pd.DataFrame:
     out["amount"] = [text.amount(r) for _, r in out.iterrows()]
     out["period_text"] = [text.period(r) for _, r in out.iterrows()]
     out["source_html"] = [text.source_link(r) for _, r in out.iterrows()]
+    out["source_label"] = [text.source_label(r) for _, r in out.iterrows()]
     return out

@@ -9,9 +9,12 @@ trailing comment that narrows the allowed values:
     first_year: int = 2019
     countries: list = ["MMR"]    # geography
     country: str = None          # geography   (None = required: every run must give it)
+    headline: list = [           # figure
+        "UNODC-01", "IC3-2024-L2"]
 
 `# choices: a, b` limits a value (or each item of a list) to those; `# geography` to the
-codes in data/geographies.csv. Checks run before any notebook executes.
+codes in data/geographies.csv; `# figure` to the ids in data/figures.csv. The comment sits
+on the line where the assignment starts. Checks run before any notebook executes.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 from .paths import relative
 
+REFERENCES = ("geography", "figure")  # id lists a parameter may be checked against
 TYPES = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict}
 
 
@@ -37,7 +41,7 @@ class Parameter:
     type: type
     default: object
     choices: tuple[str, ...] = ()
-    geography: bool = False
+    refers_to: str | None = None   # "geography" or "figure": values must be known ids
 
     @property
     def required(self) -> bool:
@@ -89,7 +93,8 @@ def template_parameters(path: Path) -> dict[str, Parameter]:
         m = re.match(r"choices:\s*(.+)", comment)
         if m:
             choices = tuple(c.strip() for c in m.group(1).split(","))
-        params[name] = Parameter(name, ptype, default, choices, comment.startswith("geography"))
+        refers = next((r for r in REFERENCES if comment.startswith(r)), None)
+        params[name] = Parameter(name, ptype, default, choices, refers)
     return params
 
 
@@ -102,7 +107,7 @@ def _type_ok(value, ptype: type) -> bool:
 
 
 def check_parameters(values: dict, declared: dict[str, Parameter], where: str,
-                     geographies: set[str] | None = None) -> dict:
+                     known: dict[str, set[str]] | None = None) -> dict:
     """The full parameter set for a run (defaults filled in), or ParameterError naming the problem."""
     problems = []
     for name in values:
@@ -123,10 +128,11 @@ def check_parameters(values: dict, declared: dict[str, Parameter], where: str,
             bad = [i for i in items if str(i) not in p.choices]
             if bad:
                 problems.append(f"parameter '{name}' has {bad!r}; allowed: {', '.join(p.choices)}")
-        if p.geography and geographies is not None:
-            bad = [i for i in items if i not in geographies]
+        if p.refers_to and known is not None and p.refers_to in known:
+            bad = [i for i in items if i not in known[p.refers_to]]
             if bad:
-                problems.append(f"parameter '{name}' has unknown geography code(s) {bad!r} (see data/geographies.csv)")
+                table = "geographies" if p.refers_to == "geography" else "figures"
+                problems.append(f"parameter '{name}' has unknown {p.refers_to} id(s) {bad!r} (see data/{table}.csv)")
     if problems:
         raise ParameterError(f"{where}: " + "; ".join(problems))
     return {name: values.get(name, p.default) for name, p in declared.items()}

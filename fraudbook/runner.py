@@ -194,8 +194,8 @@ def build_site(layout: Layout = DEFAULT, log=print) -> None:
 def plan(layout: Layout = DEFAULT) -> list[Run]:
     """Validated data and runs: everything that can be checked before executing anything."""
     ds = load(layout.root / "data")
-    return read_manifest(layout.root / "runs.yml", geographies=set(ds.geographies.index),
-                         root=layout.root)
+    known = {"geography": set(ds.geographies.index), "figure": set(ds.figures.index)}
+    return read_manifest(layout.root / "runs.yml", known=known, root=layout.root)
 
 
 def build(execute: bool = True, site: bool = True, layout: Layout = DEFAULT, log=print) -> int:

@@ -37,7 +37,7 @@ GOOD = """runs:
 
 
 def test_good_manifest(root):
-    runs = read_manifest(manifest(root, GOOD), geographies={"MMR"}, root=root)
+    runs = read_manifest(manifest(root, GOOD), known={"geography": {"MMR"}}, root=root)
     assert [r.name for r in runs] == ["losses", "country-mmr"]
     assert runs[0].parameters == {"currency": "EUR", "first_year": 2019}
 
@@ -51,7 +51,7 @@ def test_good_manifest(root):
     (("{currency: EUR}", "{currency: EUR, year: 2020}"), "unknown parameter 'year'"),
     (("{currency: EUR}", "{first_year: '2019'}"), "must be int, got str"),
     (("{currency: EUR}", "{currency: '007'}"), "allowed: USD, CNY, EUR"),
-    (("{country: MMR}", "{country: XYZ}"), "unknown geography code(s) ['XYZ']"),
+    (("{country: MMR}", "{country: XYZ}"), "unknown geography id(s) ['XYZ']"),
     (("output: book/losses.ipynb", "output: /tmp/losses.ipynb"), "never absolute"),
     (("    output: book/losses.ipynb\n", ""), "missing field(s) output"),
     (("name: losses", "name: Losses Page"), "lowercase slug"),
@@ -61,7 +61,7 @@ def test_bad_manifest_is_named(root, change, words):
     text = GOOD.replace(*change, 1)
     assert text != GOOD
     with pytest.raises(ManifestError) as info:
-        read_manifest(manifest(root, text), geographies={"MMR"}, root=root)
+        read_manifest(manifest(root, text), known={"geography": {"MMR"}}, root=root)
     assert words in str(info.value)
     assert "runs.yml, run " in str(info.value)
 
@@ -74,5 +74,6 @@ def test_manifest_shape(root, text):
 
 def test_the_real_manifest_is_valid():
     from fraudbook.load import load
-    runs = read_manifest(geographies=set(load().geographies.index))
+    ds = load()
+    runs = read_manifest(known={"geography": set(ds.geographies.index), "figure": set(ds.figures.index)})
     assert runs, "runs.yml lists no run"

@@ -25,7 +25,12 @@ SOURCE = '''currency: str = "USD"  # choices: USD, CNY, EUR
 first_year = 2019
 countries: list = ["MMR"]  # geography
 country: str = None  # geography
+headline: list = [  # figure
+    "A-1"]
 '''
+
+
+KNOWN = {"geography": {"MMR", "KHM"}, "figure": {"A-1"}}
 
 
 @pytest.fixture
@@ -34,15 +39,17 @@ def declared(tmp_path):
 
 
 def test_reads_names_types_defaults_and_rules(declared):
-    assert list(declared) == ["currency", "first_year", "countries", "country"]
+    assert list(declared) == ["currency", "first_year", "countries", "country", "headline"]
     assert declared["currency"].choices == ("USD", "CNY", "EUR")
     assert declared["first_year"].type is int and declared["first_year"].default == 2019
-    assert declared["countries"].geography and declared["country"].required
+    assert declared["countries"].refers_to == "geography" and declared["country"].required
+    assert declared["headline"].refers_to == "figure"
 
 
 def test_defaults_fill_in(declared):
-    full = check_parameters({"country": "MMR"}, declared, "run x", {"MMR", "KHM"})
-    assert full == {"currency": "USD", "first_year": 2019, "countries": ["MMR"], "country": "MMR"}
+    full = check_parameters({"country": "MMR"}, declared, "run x", KNOWN)
+    assert full == {"currency": "USD", "first_year": 2019, "countries": ["MMR"], "country": "MMR",
+                    "headline": ["A-1"]}
 
 
 @pytest.mark.parametrize("given,words", [
@@ -50,13 +57,14 @@ def test_defaults_fill_in(declared):
     ({"country": "MMR", "first_year": "2019"}, "parameter 'first_year' must be int, got str '2019'"),
     ({"country": "MMR", "first_year": True}, "must be int, got bool"),
     ({"country": "MMR", "currency": "GBP"}, "allowed: USD, CNY, EUR"),
-    ({"country": "XXX"}, "unknown geography code(s) ['XXX']"),
+    ({"country": "XXX"}, "unknown geography id(s) ['XXX']"),
+    ({"country": "MMR", "headline": ["A-1", "B-2"]}, "unknown figure id(s) ['B-2']"),
     ({"country": "MMR", "countries": ["MMR", "ZZZ"]}, "['ZZZ']"),
     ({}, "parameter 'country' is required"),
 ])
 def test_bad_parameters_are_named(declared, given, words):
     with pytest.raises(ParameterError) as info:
-        check_parameters(given, declared, "runs.yml, run 2 ('losses')", {"MMR", "KHM"})
+        check_parameters(given, declared, "runs.yml, run 2 ('losses')", KNOWN)
     assert words in str(info.value)
     assert "run 2 ('losses')" in str(info.value)
 
