@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: book test check serve execute site clean lock
+.PHONY: book test check serve execute site run clean lock
 
 # The virtual environment, rebuilt when the pins change.
 $(STAMP): requirements.txt pyproject.toml
@@ -24,6 +24,12 @@ execute: $(STAMP)  ## validate data and execute the runs into book/ (no site)
 
 site: $(STAMP)  ## render book/ into _build/html (no execution)
 	$(PY) -m fraudbook site
+
+# One run on demand, into scratch/NAME.ipynb (book/ untouched), e.g.
+#   make run NAME=losses PARAMS="currency=EUR first_year=2021"
+run: $(STAMP)
+	test -n "$(NAME)" || { echo "usage: make run NAME=<run in runs.yml> [PARAMS='name=value ...']" >&2; exit 2; }
+	$(PY) -m fraudbook run $(NAME) $(foreach p,$(PARAMS),--set '$(p)')
 
 check: $(STAMP)  ## validate data/ alone
 	$(PY) -m fraudbook check

@@ -4,6 +4,8 @@
     execute   validate, then execute every run of runs.yml into book/
     site      render book/ into _build/html (no execution)
     build     execute, then render (what `make book` runs)
+    run NAME  execute one run into scratch/NAME.ipynb (book/ untouched);
+              --set name=value changes a parameter; --publish writes into book/ instead
 """
 
 from __future__ import annotations
@@ -17,10 +19,18 @@ from . import check, runner
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fraudbook", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["check", "execute", "site", "build"])
+    parser.add_argument("command", choices=["check", "execute", "site", "build", "run"])
+    parser.add_argument("name", nargs="?", help="with 'run': the run's name in runs.yml")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="with 'run': a parameter value (repeatable)")
+    parser.add_argument("--publish", action="store_true", help="with 'run': write into book/")
     args = parser.parse_args(argv)
     if args.command == "check":
         return check.main([])
+    if args.command == "run":
+        if not args.name:
+            parser.error("run needs the name of a run in runs.yml")
+        return runner.run_one(args.name, args.set, args.publish)
     return runner.build(execute=args.command in ("execute", "build"),
                         site=args.command in ("site", "build"))
 

@@ -270,6 +270,31 @@ def _check_places(rows, file, known, out):
                 out.add(file, n, c, f"{c} {v:g} is outside -{lim}..{lim}")
 
 
+def _check_fx_rates(rows, file, known, out):
+    for n, r in rows:
+        if r["source_id"] and r["source_id"] not in known["sources"]:
+            out.add(file, n, "source_id", f"unknown source '{r['source_id']}'")
+        rate = _num(r["per_usd"])
+        if rate is not None and rate <= 0:
+            out.add(file, n, "per_usd", f"rate {rate:g} must be above zero")
+        if r["stated"] and r["quote"] and r["stated"] not in r["quote"]:
+            out.add(file, n, "stated", f"'{r['stated']}' does not appear verbatim in the quote")
+        if rate is not None and r["quote"] and not states_number(r["quote"], rate):
+            out.add(file, n, "per_usd", f"the rate {rate:g} does not appear in the quote")
+
+
+def _check_conflicts(rows, file, known, out):
+    for n, r in rows:
+        ids = [i.strip() for i in r["figure_ids"].split(";") if i.strip()]
+        if len(ids) < 2:
+            out.add(file, n, "figure_ids", "a conflict names at least two figures, separated by ';'")
+        for fid in ids:
+            if fid not in known["figures"]:
+                out.add(file, n, "figure_ids", f"unknown figure '{fid}'")
+        if r["book_uses"] and r["book_uses"] not in ids:
+            out.add(file, n, "book_uses", f"'{r['book_uses']}' is not one of the conflicting figures")
+
+
 def _check_geographies(rows, file, out):
     countries = {r["code"] for _, r in rows if r["kind"] == "country"}
     for n, r in rows:
@@ -294,6 +319,8 @@ class Dataset:
     places: pd.DataFrame
     figures: pd.DataFrame
     events: pd.DataFrame
+    fx_rates: pd.DataFrame
+    conflicts: pd.DataFrame
 
     def figure(self, figure_id: str) -> pd.Series:
         """One figure with its indicator metadata and source, by id (KeyError names it)."""
@@ -331,6 +358,7 @@ def validate(data_dir: Path | None = None) -> tuple[dict[str, list[tuple[int, di
         "geographies": set(geos),
         "countries": {c for c, r in geos.items() if r["kind"] == "country"},
         "places": {r["place_id"] for _, r in rows["places"]},
+        "figures": {r["figure_id"] for _, r in rows["figures"]},
     }
     indicators = {r["indicator"]: r for _, r in rows["indicators"]}
     f = lambda t: relative(data_dir / f"{t}.csv")  # noqa: E731
@@ -338,6 +366,8 @@ def validate(data_dir: Path | None = None) -> tuple[dict[str, list[tuple[int, di
     _check_places(rows["places"], f("places"), known, out)
     _check_figures(rows["figures"], f("figures"), known, indicators, out)
     _check_events(rows["events"], f("events"), known, out)
+    _check_fx_rates(rows["fx_rates"], f("fx_rates"), known, out)
+    _check_conflicts(rows["conflicts"], f("conflicts"), known, out)
     return rows, out.problems
 
 

@@ -17,6 +17,11 @@ from .params import ParameterError, check_parameters, template_parameters
 from .paths import MANIFEST, ROOT, relative
 
 
+# A country is "covered" (gets its own page from a `for_each: {country: covered}` run) when
+# the data holds at least this many figures and events about it.
+COVERED_MIN_ITEMS = 3
+
+
 class ManifestError(ValueError):
     """runs.yml breaks a rule; the message names the run and the field."""
 
@@ -27,6 +32,36 @@ class Run:
     template: str              # repository-relative, e.g. notebooks/losses.ipynb
     output: str                # repository-relative, e.g. book/losses.ipynb
     parameters: dict = field(default_factory=dict)
+
+
+def _expand(entry: dict, known: dict | None, where: str) -> list[dict]:
+    """One entry per value of its `for_each` parameter ({param} in name and output, lowercased).
+
+    `for_each: {country: [MMR, KHM]}` lists the values; `for_each: {country: covered}` takes
+    every country the data covers (known["coverage"]: country code -> figures + events).
+    """
+    spec = entry.get("for_each")
+    if spec is None:
+        return [entry]
+    if not isinstance(spec, dict) or len(spec) != 1:
+        raise ManifestError(f"{where}: for_each maps one parameter to a list of values or 'covered'")
+    (param, values), = spec.items()
+    if values == "covered":
+        coverage = (known or {}).get("coverage", {})
+        values = sorted(c for c, n in coverage.items() if n >= COVERED_MIN_ITEMS)
+    if not isinstance(values, list) or not values:
+        raise ManifestError(f"{where}: for_each '{param}' has no values")
+    out = []
+    for v in values:
+        e = {k: val for k, val in entry.items() if k != "for_each"}
+        slug = str(v).lower()
+        for k in ("name", "output"):
+            if f"{{{param}}}" not in str(e.get(k, "")):
+                raise ManifestError(f"{where}: with for_each, '{k}' must contain {{{param}}}")
+            e[k] = str(e[k]).replace(f"{{{param}}}", slug)
+        e["parameters"] = {**(e.get("parameters") or {}), param: v}
+        out.append(e)
+    return out
 
 
 def _where(path: Path, i: int, name: str | None) -> str:
@@ -52,7 +87,16 @@ def read_manifest(path: Path | None = None, known: dict[str, set[str]] | None = 
     names: dict[str, int] = {}
     outputs: dict[str, int] = {}
     problems: list[str] = []
+    entries: list[tuple[int, object]] = []
     for i, entry in enumerate(doc["runs"]):
+        if isinstance(entry, dict) and "for_each" in entry:
+            try:
+                entries += [(i, e) for e in _expand(entry, known, _where(path, i, entry.get("name")))]
+            except ManifestError as exc:
+                problems.append(str(exc))
+        else:
+            entries.append((i, entry))
+    for i, entry in entries:
         name = entry.get("name") if isinstance(entry, dict) else None
         where = _where(path, i, name)
         if not isinstance(entry, dict):

@@ -8,6 +8,7 @@ are glued with `page.glue_md(...)` and placed with {glue:md}`name`; charts are g
 from __future__ import annotations
 
 import html
+import urllib.parse
 
 import pandas as pd
 from IPython.display import HTML, Markdown
@@ -64,6 +65,20 @@ def table(df: pd.DataFrame, columns: dict[str, str], numeric: tuple[str, ...] = 
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return HTML(f'<table class="fraudbook-table">{cap}<thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def chart_data(df: pd.DataFrame, columns: dict[str, str], title: str, filename: str) -> HTML:
+    """The data a chart draws, as a folded table and a CSV download (works offline).
+
+    Place it right after the chart's {glue:figure}: readers and screen readers get the
+    numbers, and the CSV holds exactly the rows the chart draws (never more).
+    """
+    csv_text = df[list(columns)].rename(columns=columns).to_csv(index=False)
+    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv_text)
+    inner = table(df, columns).data
+    return HTML(f'<details class="fraudbook-chart-data"><summary>{html.escape(title)}</summary>'
+                f'{inner}<p><a download="{html.escape(filename, quote=True)}" href="{href}">'
+                f"Download these data (CSV)</a></p></details>")
 
 
 def statements(df: pd.DataFrame) -> pd.DataFrame:

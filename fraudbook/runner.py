@@ -13,6 +13,7 @@ Order and failure rules (the build never leaves a half-made result):
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -36,7 +37,8 @@ class Layout:
 
     @property
     def build(self) -> Path:
-        return self.root / "_build"
+        # FRAUDBOOK_BUILD_DIR lets several builds of one checkout run side by side.
+        return Path(os.environ.get("FRAUDBOOK_BUILD_DIR") or self.root / "_build")
 
     @property
     def staging(self) -> Path:
@@ -178,7 +180,7 @@ def build_site(layout: Layout = DEFAULT, log=print) -> None:
         shutil.rmtree(layout.site_work)  # a clean build: Sphinx only re-warns about files it re-reads
     charts.write_vendor_bundle(layout.root / "_static")
     jb = Path(sys.executable).parent / "jb"
-    work = layout.site_work.relative_to(layout.root).as_posix()
+    work = os.path.relpath(layout.site_work, layout.root)
     cmd = [str(jb), "build", ".", "--path-output", work, "-n", "-W", "--keep-going"]
     log("$ jb " + " ".join(cmd[1:]))
     proc = subprocess.run(cmd, cwd=layout.root, capture_output=True, text=True)
@@ -191,11 +193,83 @@ def build_site(layout: Layout = DEFAULT, log=print) -> None:
     log(f"site built: {relative(layout.site / 'index.html')}")
 
 
+def country_coverage(ds) -> dict[str, int]:
+    """Figures and events per country code (a figure counts for its geography and partner)."""
+    geo = ds.geographies
+    parent = {code: (code if r["kind"] == "country" else r["country"]) for code, r in geo.iterrows()}
+    counts = {code: 0 for code, r in geo.iterrows() if r["kind"] == "country"}
+    for _, f in ds.figures.iterrows():
+        codes = {parent.get(c) for c in f["geography"].split(";")} | {parent.get(f["partner"])}
+        for c in codes & counts.keys():
+            counts[c] += 1
+    for countries in ds.events["countries"]:
+        for c in set(countries.split(";")) & counts.keys():
+            counts[c] += 1
+    return counts
+
+
 def plan(layout: Layout = DEFAULT) -> list[Run]:
     """Validated data and runs: everything that can be checked before executing anything."""
     ds = load(layout.root / "data")
-    known = {"geography": set(ds.geographies.index), "figure": set(ds.figures.index)}
+    known = {"geography": set(ds.geographies.index), "figure": set(ds.figures.index),
+             "coverage": country_coverage(ds)}
     return read_manifest(layout.root / "runs.yml", known=known, root=layout.root)
+
+
+def parse_overrides(pairs: list[str], run: Run, layout: Layout = DEFAULT) -> dict:
+    """`key=value` strings typed by the template's declaration, not guessed from the text.
+
+    papermill's `-p` turns "007" into 7; here a value is read as YAML (lists, numbers,
+    booleans) only where the parameter is declared with that type, else kept as written.
+    """
+    import yaml
+
+    from .params import template_parameters
+
+    declared = template_parameters(layout.root / run.template)
+    values = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key:
+            raise ParameterError(f"--set '{pair}': write name=value")
+        p = declared.get(key)
+        values[key] = text if p is not None and p.type is str else yaml.safe_load(text)
+    return values
+
+
+def run_one(name: str, overrides: list[str], publish_it: bool = False,
+            layout: Layout = DEFAULT, log=print) -> int:
+    """Execute one run of the manifest, optionally with other parameters.
+
+    Without `publish_it` the result goes to scratch/<name>.ipynb and book/ is untouched.
+    """
+    try:
+        runs = {r.name: r for r in plan(layout)}
+        if name not in runs:
+            raise ManifestError(f"no run named '{name}' in runs.yml (runs: {', '.join(runs)})")
+        run = runs[name]
+        if overrides:
+            from .params import check_parameters, template_parameters
+
+            ds = load(layout.root / "data")
+            known = {"geography": set(ds.geographies.index), "figure": set(ds.figures.index)}
+            given = {**run.parameters, **parse_overrides(overrides, run, layout)}
+            params = check_parameters(given, template_parameters(layout.root / run.template),
+                                      f"run '{name}' with --set", known)
+            run = Run(run.name, run.template, run.output, params)
+        result = execute_run(run, layout, log=log)
+        if publish_it:
+            publish([result], layout)
+            log(f"published {run.output} ({result.seconds:.1f} s)")
+        else:
+            scratch = layout.root / "scratch" / f"{run.name}.ipynb"
+            scratch.parent.mkdir(exist_ok=True)
+            shutil.copyfile(result.staged, scratch)
+            log(f"wrote {relative(scratch)} ({result.seconds:.1f} s); book/ is unchanged")
+    except (DataError, ManifestError, ParameterError, BuildError) as exc:
+        print(f"RUN FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def build(execute: bool = True, site: bool = True, layout: Layout = DEFAULT, log=print) -> int:

@@ -135,5 +135,26 @@ PLACES = Table("places", "place_id", (
     _opt("note"),
 ))
 
+FX_RATES = Table("fx_rates", "rate_id", (
+    Column("rate_id", "id", pattern=ID_LOWER),
+    Column("currency", "id", pattern=r"[A-Z]{3}"),
+    Column("per_usd", "number"),
+    Column("date", "date"),
+    Column("source_id"),
+    Column("stated"),
+    Column("quote"),
+    _opt("note"),
+))
+
+CONFLICT_KINDS = ("number", "scope", "period", "method", "attribution")
+CONFLICTS = Table("conflicts", "conflict_id", (
+    Column("conflict_id", "id", pattern=ID_LOWER),
+    Column("topic"),
+    Column("figure_ids"),
+    Column("differs", "enum", choices=CONFLICT_KINDS),
+    Column("explanation"),
+    _opt("book_uses"),
+))
+
 # Load order matters only for readability of error lists: references point backwards.
-TABLES = (SOURCES, INDICATORS, GEOGRAPHIES, PLACES, FIGURES, EVENTS)
+TABLES = (SOURCES, INDICATORS, GEOGRAPHIES, PLACES, FIGURES, EVENTS, FX_RATES, CONFLICTS)

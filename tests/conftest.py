@@ -65,6 +65,15 @@ GOOD = {
          "title": "Kunming meeting", "countries": "CHN;MMR", "place_id": "kunming",
          "description": "Ministers met.", "source_id": "xinhua-2023-11-21", "quote": "They met in Kunming."},
     ],
+    "fx_rates": [
+        {"rate_id": "cny-2023-09-11", "currency": "CNY", "per_usd": "7.2148", "date": "2023-09-11",
+         "source_id": "xinhua-2023-11-21", "stated": "7.2148 against the dollar",
+         "quote": "The yuan strengthened to 7.2148 against the dollar on Monday.", "note": ""},
+    ],
+    "conflicts": [
+        {"conflict_id": "losses-2023", "topic": "Losses", "figure_ids": "DW-37;CN-RANGE",
+         "differs": "method", "explanation": "One is a point, one a range.", "book_uses": ""},
+    ],
 }
 
 

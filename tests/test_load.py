@@ -55,6 +55,10 @@ CASES = [
     ("places", 0, "lat", "125.0", "outside -90..90"),
     ("sources", 0, "url", "ftp://example", "not an http(s) URL"),
     ("geographies", 2, "country", "ZZZ", "needs a known country code"),
+    ("fx_rates", 0, "per_usd", "7.3", "rate 7.3 does not appear in the quote"),
+    ("conflicts", 0, "figure_ids", "DW-37", "at least two figures"),
+    ("conflicts", 0, "figure_ids", "DW-37;NOPE-1", "unknown figure 'NOPE-1'"),
+    ("conflicts", 0, "book_uses", "CN-SHARE", "not one of the conflicting figures"),
 ]
 
 

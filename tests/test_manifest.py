@@ -77,3 +77,26 @@ def test_the_real_manifest_is_valid():
     ds = load()
     runs = read_manifest(known={"geography": set(ds.geographies.index), "figure": set(ds.figures.index)})
     assert runs, "runs.yml lists no run"
+
+
+def test_for_each_expands_one_run_per_value(root):
+    text = GOOD.replace("""  - name: country-mmr
+    template: notebooks/country.ipynb
+    output: book/countries/mmr.ipynb
+    parameters: {country: MMR}
+""", """  - name: country-{country}
+    template: notebooks/country.ipynb
+    output: book/countries/{country}.ipynb
+    for_each: {country: covered}
+""")
+    known = {"geography": {"MMR", "KHM", "LAO"}, "coverage": {"MMR": 9, "KHM": 3, "LAO": 2}}
+    runs = read_manifest(manifest(root, text), known=known, root=root)
+    assert [(r.name, r.output, r.parameters) for r in runs[1:]] == [
+        ("country-khm", "book/countries/khm.ipynb", {"country": "KHM"}),
+        ("country-mmr", "book/countries/mmr.ipynb", {"country": "MMR"}),
+    ]
+    listed = text.replace("covered", "[LAO]")
+    assert [r.name for r in read_manifest(manifest(root, listed), known=known, root=root)][1:] == ["country-lao"]
+    broken = text.replace("output: book/countries/{country}.ipynb", "output: book/countries/x.ipynb")
+    with pytest.raises(ManifestError, match="must contain"):
+        read_manifest(manifest(root, broken), known=known, root=root)
