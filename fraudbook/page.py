@@ -23,6 +23,20 @@ def setup() -> Dataset:
     return load()
 
 
+VARS_MIME = "application/vnd.fraudbook.vars+json"
+
+
+def set_vars(**values: str) -> None:
+    """Values for `{{ name }}` placeholders in the template's Markdown cells (e.g. headings).
+
+    Headings cannot come from display(Markdown()) or glue, so the runner fills the
+    placeholders after execution and hides this cell's output from the page.
+    """
+    from IPython.display import display
+
+    display({VARS_MIME: {k: str(v) for k, v in values.items()}}, raw=True)
+
+
 def _glue(name: str, obj) -> None:
     from myst_nb import glue
 

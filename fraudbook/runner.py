@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,8 +76,34 @@ class RunResult:
     staged: Path
 
 
+VARS_MIME = "application/vnd.fraudbook.vars+json"  # written by fraudbook.page.set_vars
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def _fill_placeholders(nb: dict, run: Run) -> None:
+    """Replace {{ name }} in Markdown cells with the values the notebook set (page.set_vars)."""
+    values: dict[str, str] = {}
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            if VARS_MIME in out.get("data", {}):
+                values.update(out["data"][VARS_MIME])
+                tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+                if "remove-output" not in tags:
+                    tags.append("remove-output")
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        source = "".join(cell["source"])
+        missing = sorted({m for m in PLACEHOLDER.findall(source) if m not in values})
+        if missing:
+            raise BuildError(f"run '{run.name}': Markdown cell {i} uses {{{{ {missing[0]} }}}} "
+                             "but the notebook never sets it with page.set_vars()")
+        cell["source"] = PLACEHOLDER.sub(lambda m: values[m.group(1)], source)
+
+
 def _tidy(nb: dict, run: Run) -> dict:
     """Make an executed notebook fit to publish: hide the machinery, drop volatile metadata."""
+    _fill_placeholders(nb, run)
     for cell in nb["cells"]:
         meta = cell.setdefault("metadata", {})
         tags = meta.setdefault("tags", [])

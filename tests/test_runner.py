@@ -23,6 +23,9 @@ def root(good_data):
     (root / "notebooks").mkdir()
     make_template(root / "notebooks" / "ok.ipynb", 'greeting: str = "hello"\n',
                   extra_cells=[code("print(greeting.upper())")])
+    make_template(root / "notebooks" / "vars.ipynb", 'code: str = "MMR"\n',
+                  extra_cells=[markdown("# Profile of {{ name }}"),
+                               code("from fraudbook import page\npage.set_vars(name=code.lower())")])
     make_template(root / "notebooks" / "boom.ipynb", "n = 1\n",
                   extra_cells=[code("x = 2"), code("raise ValueError(f'boom {n}')")])
     (root / "book").mkdir()
@@ -32,10 +35,14 @@ def root(good_data):
     return root
 
 
+def markdown(source):
+    return {"cell_type": "markdown", "metadata": {}, "source": source}
+
+
 def write_runs(root, *runs):
     lines = ["runs:"]
     for name, params in runs:
-        template = "ok" if name.startswith("ok") else "boom"
+        template = name.split("-")[0]
         lines += [f"  - name: {name}", f"    template: notebooks/{template}.ipynb",
                   f"    output: book/{name}.ipynb", f"    parameters: {json.dumps(params)}"]
     (root / "runs.yml").write_text("\n".join(lines) + "\n")
@@ -99,3 +106,21 @@ def test_swap_in_replaces_site_whole(tmp_path):
     assert (site / "index.html").read_text() == "new"
     assert not (site / "stale.html").exists()
     assert not (tmp_path / "html.old").exists() and not (tmp_path / "html.new").exists()
+
+
+def test_placeholders_in_markdown_are_filled_from_set_vars(root):
+    write_runs(root, ("vars", {"code": "KHM"}))
+    assert build(site=False, layout=Layout(root), log=lambda *a: None) == 0
+    nb = json.loads((root / "book" / "vars.ipynb").read_text())
+    md = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
+    assert "".join(md[0]["source"]) == "# Profile of khm"
+    setter = next(c for c in nb["cells"] if "set_vars" in "".join(c["source"]))
+    assert "remove-output" in setter["metadata"]["tags"]
+
+
+def test_placeholder_without_value_fails(root, capsys):
+    template = root / "notebooks" / "vars.ipynb"
+    template.write_text(template.read_text().replace("{{ name }}", "{{ nom }}"))
+    write_runs(root, ("vars", {}))
+    assert build(site=False, layout=Layout(root), log=lambda *a: None) == 1
+    assert "{{ nom }}" in capsys.readouterr().err

@@ -1,0 +1,88 @@
+"""The site: Jupyter Book renders the committed pages with no warning; a broken page changes nothing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fraudbook.paths import ROOT
+from fraudbook.runner import BuildError, Layout, build, build_site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site rendered from book/ as committed (no execution), built in a temporary folder."""
+    out = tmp_path_factory.mktemp("build")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("FRAUDBOOK_BUILD_DIR", str(out))
+    try:
+        assert build(execute=False, site=True, log=lambda *a: None) == 0, "the site build failed"
+    finally:
+        mp.undo()
+    return out / "html"
+
+
+def _toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for e in entries or []:
+            if "file" in e:
+                files.append(e["file"])
+            if "glob" in e:
+                files.extend(str(p.relative_to(ROOT).with_suffix(""))
+                             for p in sorted(ROOT.glob(e["glob"] + ".*")))
+            walk(e.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    return files
+
+
+def test_every_toc_page_is_built(site):
+    assert (site / "index.html").exists()
+    for f in _toc_files():
+        assert (site / f"{f}.html").exists(), f"no page for {f}"
+
+
+def test_every_executed_page_is_in_the_toc():
+    listed = set(_toc_files())
+    for nb in (ROOT / "book").rglob("*.ipynb"):
+        page = nb.relative_to(ROOT).with_suffix("").as_posix()
+        assert page in listed, f"{page} is executed but not in _toc.yml"
+
+
+def test_pages_hold_no_machine_paths_and_load_nothing_from_other_hosts(site):
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert str(ROOT) not in text, f"{page.name} contains {ROOT}"
+        outside = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', text)
+        assert not outside, f"{page.name} loads {outside}"
+
+
+def test_charts_are_served_locally(site):
+    bundle = site / "_static" / "vendor" / "vega-bundle.js"
+    assert bundle.exists() and bundle.stat().st_size > 100_000
+    index = (site / "book" / "index.html").read_text(encoding="utf-8")
+    assert 'class="fraudbook-chart"' in index
+    assert "_static/vendor/vega-bundle.js" in index
+
+
+def test_failed_site_build_keeps_the_previous_site(tmp_path):
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for folder in ("book", "_static"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("vendor"))
+    old = tmp_path / "_build" / "html"
+    old.mkdir(parents=True)
+    (old / "index.html").write_text("PREVIOUS SITE")
+    about = tmp_path / "book" / "about.md"
+    about.write_text(about.read_text() + "\nSee {numref}`fig-that-does-not-exist`.\n")
+    with pytest.raises(BuildError, match="jupyter-book build failed"):
+        build_site(Layout(tmp_path), log=lambda *a: None)
+    assert (old / "index.html").read_text() == "PREVIOUS SITE"
