@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+
 from . import charts
 from .load import DataError, load
 from .manifest import ManifestError, Run, read_manifest
@@ -111,6 +113,8 @@ def _tidy(nb: dict, run: Run) -> dict:
         meta.pop("execution", None)
         if cell["cell_type"] != "code":
             continue
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"  # papermill draws a random id per run
         if HIDDEN_CELL_TAGS & set(tags):
             if "remove-cell" not in tags:
                 tags.append("remove-cell")
@@ -161,7 +165,10 @@ def execute_run(run: Run, layout: Layout = DEFAULT, log=print) -> RunResult:
             f"  the failed notebook is kept in {relative(kept)}; book/ and the site are unchanged"
         ) from None
     nb = _tidy(json.loads(out.read_text(encoding="utf-8")), run)
-    text = json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    # nbformat's own writer: the same canonical layout (sources as lists of lines) every time.
+    text = nbformat.writes(nbformat.from_dict(nb))
+    if not text.endswith("\n"):
+        text += "\n"
     _no_machine_paths(text, f"run '{run.name}'", root)
     out.write_text(text, encoding="utf-8")
     return RunResult(run, time.perf_counter() - start, out)

@@ -124,3 +124,11 @@ def test_placeholder_without_value_fails(root, capsys):
     write_runs(root, ("vars", {}))
     assert build(site=False, layout=Layout(root), log=lambda *a: None) == 1
     assert "{{ nom }}" in capsys.readouterr().err
+
+
+def test_two_runs_write_identical_notebooks(root):
+    write_runs(root, ("vars", {"code": "LAO"}))
+    assert build(site=False, layout=Layout(root), log=lambda *a: None) == 0
+    first = (root / "book" / "vars.ipynb").read_bytes()
+    assert build(site=False, layout=Layout(root), log=lambda *a: None) == 0
+    assert (root / "book" / "vars.ipynb").read_bytes() == first
