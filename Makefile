@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
+JOBS ?=            # parallel runs (default: one per core)
+JOBS_FLAG := $(if $(strip $(JOBS)),--jobs $(strip $(JOBS)),)
 
 .PHONY: book test check serve execute site run clean lock
 
@@ -17,10 +19,10 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 book: $(STAMP)  ## validate data, execute every run with papermill, build _build/html
-	$(PY) -m fraudbook build
+	$(PY) -m fraudbook build $(JOBS_FLAG)
 
 execute: $(STAMP)  ## validate data and execute the runs into book/ (no site)
-	$(PY) -m fraudbook execute
+	$(PY) -m fraudbook execute $(JOBS_FLAG)
 
 site: $(STAMP)  ## render book/ into _build/html (no execution)
 	$(PY) -m fraudbook site

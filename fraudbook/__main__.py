@@ -3,7 +3,8 @@
     check     validate data/ (same as `python -m fraudbook.check`)
     execute   validate, then execute every run of runs.yml into book/
     site      render book/ into _build/html (no execution)
-    build     execute, then render (what `make book` runs)
+    build     execute, then render (what `make book` runs); only runs whose inputs
+              changed execute, in parallel (--jobs N); --force executes everything
     run NAME  execute one run into scratch/NAME.ipynb (book/ untouched);
               --set name=value changes a parameter; --publish writes into book/ instead
 """
@@ -24,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="with 'run': a parameter value (repeatable)")
     parser.add_argument("--publish", action="store_true", help="with 'run': write into book/")
+    parser.add_argument("--jobs", "-j", type=int, default=None,
+                        help="runs executed at once (default: FRAUDBOOK_JOBS or one per core)")
+    parser.add_argument("--force", action="store_true",
+                        help="execute every run and rebuild the site even if nothing changed")
     args = parser.parse_args(argv)
     if args.command == "check":
         return check.main([])
@@ -31,8 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.name:
             parser.error("run needs the name of a run in runs.yml")
         return runner.run_one(args.name, args.set, args.publish)
+    if args.jobs is not None and args.jobs < 1:
+        parser.error("--jobs must be 1 or more")
     return runner.build(execute=args.command in ("execute", "build"),
-                        site=args.command in ("site", "build"))
+                        site=args.command in ("site", "build"), jobs=args.jobs, force=args.force)
 
 
 if __name__ == "__main__":

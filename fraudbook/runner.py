@@ -8,6 +8,10 @@ Order and failure rules (the build never leaves a half-made result):
 3. only when all runs succeed are the executed notebooks copied into book/;
 4. Jupyter Book renders into `_build/site/`; only if it succeeds with no warning is the
    result swapped into `_build/html`, so a failed build leaves the previous site as it was.
+
+Speed: a run executes again only when its inputs changed (fraudbook.digest); stale runs
+execute in parallel, up to `jobs` at once; the site is rebuilt only when a page, the
+configuration or a static file changed.
 """
 
 from __future__ import annotations
@@ -75,7 +79,8 @@ class BuildError(RuntimeError):
 class RunResult:
     run: Run
     seconds: float
-    staged: Path
+    staged: Path | None       # None when the published page was reused
+    executed: bool = True
 
 
 VARS_MIME = "application/vnd.fraudbook.vars+json"  # written by fraudbook.page.set_vars
@@ -103,7 +108,7 @@ def _fill_placeholders(nb: dict, run: Run) -> None:
         cell["source"] = PLACEHOLDER.sub(lambda m: values[m.group(1)], source)
 
 
-def _tidy(nb: dict, run: Run) -> dict:
+def _tidy(nb: dict, run: Run, inputs: str | None = None) -> dict:
     """Make an executed notebook fit to publish: hide the machinery, drop volatile metadata."""
     _fill_placeholders(nb, run)
     for cell in nb["cells"]:
@@ -126,6 +131,8 @@ def _tidy(nb: dict, run: Run) -> dict:
         "output_path": run.output,
         "parameters": run.parameters,
     }
+    if inputs:
+        nb["metadata"]["fraudbook"] = {"inputs": inputs}
     return nb
 
 
@@ -136,7 +143,7 @@ def _no_machine_paths(text: str, where: str, root: Path) -> None:
                              "resolve paths with fraudbook.paths and never print absolute ones")
 
 
-def execute_run(run: Run, layout: Layout = DEFAULT, log=print) -> RunResult:
+def execute_run(run: Run, layout: Layout = DEFAULT, log=print, inputs: str | None = None) -> RunResult:
     """Execute one run with papermill into `staging`; BuildError names the failing cell."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -164,7 +171,7 @@ def execute_run(run: Run, layout: Layout = DEFAULT, log=print) -> RunResult:
             f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
             f"  the failed notebook is kept in {relative(kept)}; book/ and the site are unchanged"
         ) from None
-    nb = _tidy(json.loads(out.read_text(encoding="utf-8")), run)
+    nb = _tidy(json.loads(out.read_text(encoding="utf-8")), run, inputs)
     # nbformat's own writer: the same canonical layout (sources as lists of lines) every time.
     text = nbformat.writes(nbformat.from_dict(nb))
     if not text.endswith("\n"):
@@ -174,20 +181,90 @@ def execute_run(run: Run, layout: Layout = DEFAULT, log=print) -> RunResult:
     return RunResult(run, time.perf_counter() - start, out)
 
 
-def execute_all(runs: list[Run], layout: Layout = DEFAULT, log=print) -> list[RunResult]:
+def default_jobs() -> int:
+    """Parallel runs: FRAUDBOOK_JOBS if set, else one per core."""
+    return max(1, int(os.environ.get("FRAUDBOOK_JOBS") or os.cpu_count() or 1))
+
+
+def _execute_in_worker(run: Run, layout: Layout, inputs: str) -> RunResult:
+    return execute_run(run, layout, log=lambda *a: None, inputs=inputs)
+
+
+def execute_all(runs: list[Run], layout: Layout = DEFAULT, log=print, jobs: int | None = None,
+                force: bool = False) -> list[RunResult]:
+    """Execute the runs whose inputs changed, in parallel; reuse the others' published pages."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from multiprocessing import get_context
+
+    from .digest import recorded_digest, run_digest, shared_digest
+
     if layout.staging.exists():
         shutil.rmtree(layout.staging)
-    results = []
-    for i, run in enumerate(runs, 1):
-        log(f"[{i}/{len(runs)}] {run.name}: {run.template} -> {run.output}")
-        results.append(execute_run(run, layout, log=log))
-        log(f"      done in {results[-1].seconds:.1f} s")
-    return results
+    shared = shared_digest(layout.root)
+    digests = {r.name: run_digest(r, layout.root, shared) for r in runs}
+    results: dict[str, RunResult] = {}
+    todo = []
+    for r in runs:
+        if not force and recorded_digest(layout.root / r.output) == digests[r.name]:
+            results[r.name] = RunResult(r, 0.0, None, executed=False)
+        else:
+            todo.append(r)
+    jobs = jobs or default_jobs()
+    log(f"{len(todo)} of {len(runs)} run(s) to execute ({len(runs) - len(todo)} unchanged, reused); "
+        f"{min(jobs, max(len(todo), 1))} at a time")
+    start = time.perf_counter()
+    if len(todo) == 1 or (todo and jobs == 1):
+        for i, r in enumerate(todo, 1):  # in this process: no worker start-up cost
+            results[r.name] = execute_run(r, layout, log=log, inputs=digests[r.name])
+            log(f"[{i}/{len(todo)}] {r.name} done in {results[r.name].seconds:.1f} s"
+                f" | {time.perf_counter() - start:.1f} s elapsed")
+    elif todo:
+        # Each run gets its own process (and kernel); "spawn" avoids forking a parent with threads.
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+            queue = list(todo)
+            running = {}
+            failure = None
+            while queue or running:
+                while queue and len(running) < jobs and failure is None:
+                    r = queue.pop(0)
+                    running[pool.submit(_execute_in_worker, r, layout, digests[r.name])] = r
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    r = running.pop(fut)
+                    try:
+                        results[r.name] = fut.result()
+                    except BuildError as exc:
+                        failure = failure or exc
+                        queue.clear()
+                        continue
+                    n_done = sum(1 for x in results.values() if x.executed)
+                    names = ", ".join(x.name for x in running.values()) or "-"
+                    log(f"[{n_done}/{len(todo)}] {r.name} done in {results[r.name].seconds:.1f} s"
+                        f" | running: {names} | {time.perf_counter() - start:.1f} s elapsed")
+            if failure is not None:
+                raise failure
+    ordered = [results[r.name] for r in runs]
+    log(summary_table(ordered, time.perf_counter() - start))
+    return ordered
+
+
+def summary_table(results: list[RunResult], elapsed: float) -> str:
+    width = max([len(r.run.name) for r in results] + [3])
+    lines = [f"{'run':<{width}}  {'seconds':>7}  status", f"{'-' * width}  {'-' * 7}  --------"]
+    for r in results:
+        lines.append(f"{r.run.name:<{width}}  {r.seconds:7.1f}  {'executed' if r.executed else 'reused'}")
+    executed = sum(r.executed for r in results)
+    lines.append(f"{executed} executed, {len(results) - executed} reused, {elapsed:.1f} s wall time")
+    return "\n".join(lines)
 
 
 def publish(results: list[RunResult], layout: Layout = DEFAULT) -> None:
     """Copy the staged notebooks into book/ (only called once every run has succeeded)."""
     for r in results:
+        if r.staged is None:
+            continue
         dest = layout.root / r.run.output
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(r.staged, dest)
@@ -208,8 +285,29 @@ def swap_in(built: Path, site: Path) -> None:
         shutil.rmtree(old)
 
 
-def build_site(layout: Layout = DEFAULT, log=print) -> None:
-    """Render the book with Jupyter Book (warnings are errors), then swap it into _build/html."""
+SITE_STAMP = ".fraudbook-site-inputs"
+
+
+def _site_inputs(layout: Layout) -> list[Path]:
+    root = layout.root
+    files = [p for p in (root / "book").rglob("*") if p.is_file()]
+    files += [p for p in (root / "_static").rglob("*") if p.is_file() and "vendor" not in p.parts]
+    files += [root / n for n in ("_config.yml", "_toc.yml", "requirements.txt") if (root / n).exists()]
+    return files
+
+
+def build_site(layout: Layout = DEFAULT, log=print, force: bool = False) -> None:
+    """Render the book with Jupyter Book (warnings are errors), then swap it into _build/html.
+
+    Skipped when the pages, configuration and static files are those of the current site.
+    """
+    from .digest import site_digest
+
+    digest = site_digest(layout.root, _site_inputs(layout))
+    stamp = layout.site / SITE_STAMP
+    if not force and stamp.exists() and stamp.read_text() == digest:
+        log(f"site up to date: {relative(layout.site / 'index.html')}")
+        return
     if layout.site_work.exists():
         shutil.rmtree(layout.site_work)  # a clean build: Sphinx only re-warns about files it re-reads
     charts.write_vendor_bundle(layout.root / "_static")
@@ -223,6 +321,7 @@ def build_site(layout: Layout = DEFAULT, log=print) -> None:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-40:])
         raise BuildError(f"jupyter-book build failed (exit {proc.returncode}); the previous site is unchanged.\n"
                          f"  reports: {relative(built / 'reports')}\n{tail}")
+    (built / SITE_STAMP).write_text(digest)
     swap_in(built, layout.site)
     log(f"site built: {relative(layout.site / 'index.html')}")
 
@@ -291,7 +390,10 @@ def run_one(name: str, overrides: list[str], publish_it: bool = False,
             params = check_parameters(given, template_parameters(layout.root / run.template),
                                       f"run '{name}' with --set", known)
             run = Run(run.name, run.template, run.output, params)
-        result = execute_run(run, layout, log=log)
+        from .digest import run_digest, shared_digest
+
+        inputs = run_digest(run, layout.root, shared_digest(layout.root)) if publish_it else None
+        result = execute_run(run, layout, log=log, inputs=inputs)
         if publish_it:
             publish([result], layout)
             log(f"published {run.output} ({result.seconds:.1f} s)")
@@ -306,15 +408,16 @@ def run_one(name: str, overrides: list[str], publish_it: bool = False,
     return 0
 
 
-def build(execute: bool = True, site: bool = True, layout: Layout = DEFAULT, log=print) -> int:
+def build(execute: bool = True, site: bool = True, layout: Layout = DEFAULT, log=print,
+          jobs: int | None = None, force: bool = False) -> int:
     """The whole build; returns the exit code (1 with a message on stderr on any failure)."""
     try:
         runs = plan(layout)
         log(f"data valid; {len(runs)} run(s) planned")
         if execute:
-            publish(execute_all(runs, layout, log=log), layout)
+            publish(execute_all(runs, layout, log=log, jobs=jobs, force=force), layout)
         if site:
-            build_site(layout, log=log)
+            build_site(layout, log=log, force=force)
     except (DataError, ManifestError, ParameterError, BuildError) as exc:
         print(f"BUILD FAILED: {exc}", file=sys.stderr)
         return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -132,3 +133,27 @@ def test_two_runs_write_identical_notebooks(root):
     first = (root / "book" / "vars.ipynb").read_bytes()
     assert build(site=False, layout=Layout(root), log=lambda *a: None) == 0
     assert (root / "book" / "vars.ipynb").read_bytes() == first
+
+
+def test_unchanged_runs_are_reused_and_changed_ones_executed(root):
+    write_runs(root, ("ok", {}), ("vars", {"code": "LAO"}))
+    lines = []
+    assert build(site=False, layout=Layout(root), log=lines.append) == 0
+    assert "2 of 2 run(s) to execute" in "\n".join(lines)
+    lines.clear()
+    assert build(site=False, layout=Layout(root), log=lines.append) == 0
+    assert "0 of 2 run(s) to execute" in "\n".join(lines)
+    # Changing one template re-executes that run only; changing data re-executes both.
+    template = root / "notebooks" / "ok.ipynb"
+    template.write_text(template.read_text().replace("upper()", "lower()"))
+    lines.clear()
+    assert build(site=False, layout=Layout(root), log=lines.append) == 0
+    table = "\n".join(lines)
+    assert "1 of 2 run(s) to execute" in table
+    assert re.search(r"^ok\s+[\d.]+\s+executed$", table, re.M)
+    assert re.search(r"^vars\s+[\d.]+\s+reused$", table, re.M)
+    sources = root / "data" / "sources.csv"
+    sources.write_text(sources.read_text().replace("31,000 suspects", "31,000 suspects!"))
+    lines.clear()
+    assert build(site=False, layout=Layout(root), log=lines.append) == 0
+    assert "2 of 2 run(s) to execute" in "\n".join(lines)

@@ -1,0 +1,56 @@
+"""What a run's output depends on, as one hash: re-execute only when an input changed.
+
+A run's inputs are its template, its parameters and output path, every data file, the
+package's code and the pinned requirements. The digest is stored in the executed notebook's
+metadata (`metadata.fraudbook.inputs`), so a checkout whose committed pages match their
+inputs builds without executing anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .manifest import Run
+
+
+def _files(root: Path) -> list[Path]:
+    data = [p for p in (root / "data").rglob("*") if p.is_file() and p.suffix != ".md"]
+    code = [p for p in (root / "fraudbook").rglob("*.py")]
+    extra = [root / "requirements.txt"]
+    return sorted((p for p in data + code + extra if p.exists()), key=lambda p: p.as_posix())
+
+
+def shared_digest(root: Path) -> str:
+    """Hash of the inputs every run shares: data files, package code, requirements."""
+    h = hashlib.sha256()
+    for p in _files(root):
+        h.update(p.relative_to(root).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def run_digest(run: Run, root: Path, shared: str) -> str:
+    """Hash of everything one run's output depends on."""
+    h = hashlib.sha256(shared.encode())
+    h.update((root / run.template).read_bytes())
+    h.update(json.dumps([run.template, run.output, run.parameters], sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def recorded_digest(notebook: Path) -> str | None:
+    """The digest stored in an executed notebook, or None if absent or unreadable."""
+    try:
+        return json.loads(notebook.read_text(encoding="utf-8"))["metadata"]["fraudbook"]["inputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def site_digest(root: Path, site_files: list[Path]) -> str:
+    """Hash of what the rendered site depends on (pages, config, static files, requirements)."""
+    h = hashlib.sha256()
+    for p in sorted(site_files, key=lambda p: p.as_posix()):
+        h.update(p.relative_to(root).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
