@@ -9,7 +9,7 @@ PORT ?= 8000
 JOBS ?=            # parallel runs (default: one per core)
 JOBS_FLAG := $(if $(strip $(JOBS)),--jobs $(strip $(JOBS)),)
 
-.PHONY: book test check serve execute site run clean lock
+.PHONY: book test check serve execute site run bench clean lock
 
 # The virtual environment, rebuilt when the pins change.
 $(STAMP): requirements.txt pyproject.toml
@@ -40,6 +40,9 @@ check: $(STAMP)  ## validate data/ alone
 # into book/ before that comparison.
 test: $(STAMP)  ## the whole test suite: package, data, manifest, runner, nbval on book/
 	$(PY) -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+bench: $(STAMP)  ## build-speed benchmark in a temporary copy: prints a table
+	$(PY) benchmarks/bench.py $(if $(strip $(JOBS)),--jobs $(strip $(JOBS)),)
 
 serve:  ## serve the built site on http://127.0.0.1:$(PORT)/
 	test -f _build/html/index.html || { echo "no site yet: run 'make book' first" >&2; exit 1; }

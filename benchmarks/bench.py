@@ -1,0 +1,161 @@
+"""Build-speed benchmark (`make bench`): prints a table; a benchmark, not a test.
+
+Everything runs in a temporary copy of the repository's tracked files, so the working tree is
+never touched. Measured, end to end as an author runs them:
+
+1. clean build, serial (`--jobs 1 --force`) and parallel (`--jobs N --force`);
+2. no-change rebuild (`python -m fraudbook build` again);
+3. one template changed (one run re-executes, the rest are reused);
+4. the same notebooks under Jupyter Book's own executor, `execute_notebooks: force` and
+   `cache` (a first build fills the cache, a second one is timed);
+5. the weight of every page: its HTML plus the files only it loads (the shared, cached Vega
+   bundle and theme files are counted once, apart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def copy_repo(dest: Path) -> Path:
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                           check=True).stdout.decode().split("\0")
+    for f in filter(None, files):
+        src = ROOT / f
+        if src.is_file():
+            (dest / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / f)
+    return dest
+
+
+def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, str]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"benchmark step failed: {' '.join(cmd)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return seconds, proc.stdout + proc.stderr
+
+
+def executed_count(output: str) -> str:
+    m = re.search(r"(\d+) executed, (\d+) reused", output)
+    return f"{m.group(1)} executed, {m.group(2)} reused" if m else "site only"
+
+
+def jb_executor(repo: Path, env: dict, mode: str) -> float:
+    """Jupyter Book executing the same notebooks itself (outputs stripped first)."""
+    import nbformat
+    import yaml
+
+    work = repo.parent / f"jb-{mode}"
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(repo, work, ignore=shutil.ignore_patterns("_build"))
+    for nb_path in (work / "book").rglob("*.ipynb"):
+        nb = nbformat.read(nb_path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nbformat.write(nb, nb_path)
+    config = yaml.safe_load((work / "_config.yml").read_text())
+    config["execute"] = {"execute_notebooks": mode, "timeout": 600}
+    (work / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    env = {**env, "PYTHONPATH": str(work)}
+    # The site build needs the vendored Vega bundle, as `make book` writes it.
+    subprocess.run([PY, "-c", "from pathlib import Path; from fraudbook import charts; "
+                    "charts.write_vendor_bundle(Path('_static'))"], cwd=work, env=env, check=True)
+    jb = [str(Path(PY).parent / "jb"), "build", ".", "--path-output", "_build/jb"]
+    first, _ = timed(jb, work, env)
+    if mode == "cache":
+        second, _ = timed(jb, work, env)  # everything cached: the no-change rebuild
+        return second
+    return first
+
+
+def page_weights(site: Path) -> list[tuple[str, int, int]]:
+    """(page, HTML bytes, bytes of assets only this page loads) for every book page."""
+    rows = []
+    shared_prefixes = ("_static/",)
+    for page in sorted((site / "book").rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        own = 0
+        for ref in re.findall(r'(?:src|href)="([^"#?]+)', html):
+            target = (page.parent / ref).resolve()
+            rel = target.relative_to(site.resolve()).as_posix() if target.is_relative_to(site.resolve()) else ""
+            if rel and not rel.startswith(shared_prefixes) and target.is_file() and target.suffix not in (".html",):
+                own += target.stat().st_size
+        rows.append((page.relative_to(site).as_posix(), len(html.encode()), own))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--skip-jb", action="store_true", help="leave out Jupyter Book's executor")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="fraudbook-bench-") as tmp:
+        repo = copy_repo(Path(tmp) / "repo")
+        env = {**os.environ, "PYTHONPATH": str(repo)}
+        env.pop("FRAUDBOOK_BUILD_DIR", None)
+        build = [PY, "-m", "fraudbook", "build"]
+        rows = []
+
+        serial, out = timed(build + ["--jobs", "1", "--force"], repo, env)
+        rows.append(("clean build, serial (--jobs 1)", serial, executed_count(out)))
+        parallel, out = timed(build + ["--jobs", str(args.jobs), "--force"], repo, env)
+        rows.append((f"clean build, parallel (--jobs {args.jobs})", parallel, executed_count(out)))
+        nochange, out = timed(build, repo, env)
+        rows.append(("no-change rebuild", nochange, executed_count(out)))
+
+        template = repo / "notebooks" / "prevention.ipynb"
+        nb = json.loads(template.read_text())
+        nb["cells"].append({"cell_type": "markdown", "id": "bench-edit", "metadata": {},
+                            "source": ["An edit made by the benchmark."]})
+        template.write_text(json.dumps(nb, indent=1))
+        onechange, out = timed(build, repo, env)
+        rows.append(("one template changed", onechange, executed_count(out)))
+
+        if not args.skip_jb:
+            force = jb_executor(repo, env, "force")
+            rows.append(("Jupyter Book execute_notebooks: force", force, "all executed by JB"))
+            cache = jb_executor(repo, env, "cache")
+            rows.append(("Jupyter Book execute_notebooks: cache, no change", cache, "cached by JB"))
+
+        print(f"\n{'step':<48} {'seconds':>8}  runs")
+        print(f"{'-' * 48} {'-' * 8}  {'-' * 24}")
+        for name, secs, note in rows:
+            print(f"{name:<48} {secs:8.1f}  {note}")
+        print(f"\nparallel speed-up over serial: {serial / parallel:.2f}x (target >= 1.6x)")
+        print(f"no-change rebuild: {nochange:.1f} s (target <= 5 s)")
+        if not args.skip_jb:
+            print(f"no-change rebuild vs Jupyter Book cache mode: {cache / nochange:.1f}x faster (target >= 5x)")
+
+        site = repo / "_build" / "html"
+        bundle = sum(p.stat().st_size for p in (site / "_static").rglob("*") if p.is_file())
+        print(f"\n{'page':<40} {'HTML bytes':>11} {'own assets':>11} {'total':>9}")
+        worst = 0
+        for page, html_bytes, own in page_weights(site):
+            worst = max(worst, html_bytes + own)
+            print(f"{page:<40} {html_bytes:11,d} {own:11,d} {html_bytes + own:9,d}")
+        vendor = site / "_static" / "vendor" / "vega-bundle.js"
+        print(f"\nshared, cached across pages: _static/ {bundle:,d} bytes "
+              f"(of which the Vega bundle {vendor.stat().st_size:,d})")
+        print(f"heaviest page: {worst:,d} bytes (target <= 500,000 besides the shared bundle)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
