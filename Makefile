@@ -9,6 +9,8 @@ PORT ?= 8000
 JOBS ?=            # parallel runs (default: one per core)
 JOBS_FLAG := $(if $(strip $(JOBS)),--jobs $(strip $(JOBS)),)
 
+NODE_STAMP := node_modules/.installed-stamp
+
 .PHONY: book test check serve execute site run bench clean lock
 
 # The virtual environment, rebuilt when the pins change.
@@ -16,6 +18,11 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# axe-core and the Nu Html Checker for the browser tests, pinned in package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 book: $(STAMP)  ## validate data, execute every run with papermill, build _build/html
@@ -38,7 +45,7 @@ check: $(STAMP)  ## validate data/ alone
 
 # The committed outputs in book/ are compared by nbval as they are: nothing re-executes
 # into book/ before that comparison.
-test: $(STAMP)  ## the whole test suite: package, data, manifest, runner, nbval on book/
+test: $(STAMP) $(NODE_STAMP)  ## the whole test suite: package, data, manifest, runner, nbval on book/, browser
 	$(PY) -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 bench: $(STAMP)  ## build-speed benchmark in a temporary copy: prints a table

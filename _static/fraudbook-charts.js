@@ -13,6 +13,10 @@
       div.appendChild(target);
       window.vegaEmbed(target, spec, { actions: { export: true, source: false, compiled: false, editor: false }, renderer: "svg" })
         .then(function () {
+          // The actions menu is an icon only: give it a name for screen readers.
+          div.querySelectorAll("details > summary").forEach(function (summary) {
+            summary.setAttribute("aria-label", "Chart actions: save as SVG or PNG");
+          });
           div.dataset.drawn = "true";
           var fallback = div.querySelector(".fraudbook-chart-fallback");
           if (fallback) { fallback.classList.add("visually-hidden"); }

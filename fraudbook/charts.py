@@ -48,10 +48,10 @@ def theme() -> alt.theme.ThemeConfig:
 
 
 def source_line(rows) -> str:
-    """'Sources: Xinhua (21 Nov 2023); People's Daily Online (5 Jan 2024)' from figure rows."""
-    from .text import source_label
+    """'Sources: Xinhua, 21 Nov 2023; People's Daily Online, 5 Jan 2024.' as safe Markdown."""
+    from .text import md_escape, source_label
 
-    labels = list(dict.fromkeys(source_label(r) for _, r in rows.iterrows()))
+    labels = list(dict.fromkeys(md_escape(source_label(r)) for _, r in rows.iterrows()))
     return ("Source: " if len(labels) == 1 else "Sources: ") + "; ".join(labels) + "."
 
 
@@ -63,7 +63,7 @@ def chart_html(spec: dict) -> str:
     # "</" inside the JSON would end the script element early; "<\/" is the same JSON.
     body = body.replace("</", "<\\/")
     return (
-        f'<div class="fraudbook-chart" id="{chart_id}" role="img" '
+        f'<div class="fraudbook-chart" id="{chart_id}" role="figure" '
         f'aria-label="{html.escape(description, quote=True)}" tabindex="0">'
         f'<script type="application/json" class="fraudbook-chart-spec">{body}</script>'
         f'<p class="fraudbook-chart-fallback">{html.escape(description)}</p>'

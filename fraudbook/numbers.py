@@ -1,7 +1,8 @@
 """Read the numbers a sentence states, so that a figure can be checked against its quote.
 
 Sources write numbers many ways: "31,000", "$37 billion", "US$40bn", "2.1 billion",
-"46.4万起", "21亿次", "6.8萬名", "20-40 billion", "six suspects", "half a million", "六成".
+"46.4万起", "21亿次", "6.8萬名", "20-40 billion", "six suspects", "half a million", "六成",
+"0,9296 Euro" (a decimal comma).
 `numbers_in` returns every value such a sentence states, as plain floats (37e9 for
 "$37 billion"), so the loader can ask whether a figure's value is among them.
 """
@@ -51,6 +52,9 @@ _RANGE = re.compile(
     rf"(?P<a>{_NUM})\s*(?:-|–|—|to|and)\s*(?:US\s?\$|\$|€|¥)?\s*(?P<b>{_NUM})\s?(?P<en>{_EN_SCALE})(?![a-z])",
     re.IGNORECASE,
 )
+# A decimal comma, as German or French sources write it: "0,9296 Euro". A comma followed by
+# exactly three digits stays a thousands separator ("1,389"), so only other lengths count.
+_DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d+),(\d{1,2}|\d{4,})(?![\d,])")
 _HALF = re.compile(r"\bhalf an? (million|billion|trillion)\b", re.IGNORECASE)
 _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
 _CHENG = re.compile(r"([一二两兩三四五六七八九十])成")
@@ -82,6 +86,8 @@ def numbers_in(text: str) -> list[float]:
         found.append(value)
     for m in _RANGE.finditer(text):
         found.append(_to_float(m.group("a")) * _SCALE_WORDS[m.group("en").lower()])
+    for m in _DECIMAL_COMMA.finditer(text):
+        found.append(float(f"{m.group(1)}.{m.group(2)}"))
     for m in _HALF.finditer(text):
         found.append(0.5 * _SCALE_WORDS[m.group(1).lower()])
     for m in _WORD.finditer(text):

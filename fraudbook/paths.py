@@ -9,10 +9,13 @@ for anything that is written into an output.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+# FRAUDBOOK_DATA points the loader at another copy of the data (tests use it to feed the
+# notebooks deliberately hostile data); the default is the repository's data/.
+DATA = Path(os.environ.get("FRAUDBOOK_DATA") or ROOT / "data")
 NOTEBOOKS = ROOT / "notebooks"
 BOOK = ROOT / "book"
 BUILD = ROOT / "_build"

@@ -296,13 +296,30 @@ def _site_inputs(layout: Layout) -> list[Path]:
     return files
 
 
+def _write_root_redirect(html_dir: Path) -> None:
+    """The site's root index.html: a small valid page that sends readers to book/index.html.
+
+    Jupyter Book writes a bare meta-refresh line there, with no title or document structure.
+    """
+    (html_dir / "index.html").write_text(
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Scam centres and the money they take</title>\n"
+        '<meta http-equiv="refresh" content="0; url=book/index.html">\n'
+        '<link rel="canonical" href="book/index.html">\n</head>\n<body>\n'
+        '<p><a href="book/index.html">Open the book</a>.</p>\n</body>\n</html>\n',
+        encoding="utf-8")
+
+
 def build_site(layout: Layout = DEFAULT, log=print, force: bool = False) -> None:
     """Render the book with Jupyter Book (warnings are errors), then swap it into _build/html.
 
     Skipped when the pages, configuration and static files are those of the current site.
     """
+    from .chapters.evidence import write_bibtex
     from .digest import site_digest
 
+    # The bibliography is generated from data/sources.csv, never edited by hand.
+    write_bibtex(load(layout.root / "data"), layout.root / "book" / "references.bib")
     digest = site_digest(layout.root, _site_inputs(layout))
     stamp = layout.site / SITE_STAMP
     if not force and stamp.exists() and stamp.read_text() == digest:
@@ -321,6 +338,7 @@ def build_site(layout: Layout = DEFAULT, log=print, force: bool = False) -> None
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-40:])
         raise BuildError(f"jupyter-book build failed (exit {proc.returncode}); the previous site is unchanged.\n"
                          f"  reports: {relative(built / 'reports')}\n{tail}")
+    _write_root_redirect(built)
     (built / SITE_STAMP).write_text(digest)
     swap_in(built, layout.site)
     log(f"site built: {relative(layout.site / 'index.html')}")

@@ -27,6 +27,15 @@ UNIT_WORDS = {
 }
 
 
+_MD_SPECIAL = "\\`*_[]{}#|!<>"
+
+
+def md_escape(text: str) -> str:
+    """Text from the data made safe inside glued Markdown: HTML escaped, Markdown inert."""
+    escaped = html.escape(str(text), quote=False)
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in escaped)
+
+
 def number(v: float) -> str:
     """A stated number as written, with thousands separators and no invented decimals."""
     if v is None or (isinstance(v, float) and math.isnan(v)):

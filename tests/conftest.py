@@ -88,6 +88,21 @@ def write_table(folder: Path, name: str, rows: list[dict]) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site rendered from book/ as committed (no execution), built once per session."""
+    from fraudbook.runner import build
+
+    out = tmp_path_factory.mktemp("build")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("FRAUDBOOK_BUILD_DIR", str(out))
+    try:
+        assert build(execute=False, site=True, log=lambda *a: None) == 0, "the site build failed"
+    finally:
+        mp.undo()
+    return out / "html"
+
+
 @pytest.fixture
 def good_data(tmp_path) -> Path:
     """A folder holding the minimal valid dataset; returns its path."""

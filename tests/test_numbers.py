@@ -23,6 +23,8 @@ CASES = [
     ("超过六成", 60),
     ("more than $750m", 750e6),
     ("120,000 yuan ($16,450)", 16_450),
+    ("Der Dollar kostete damit 0,9296 Euro.", 0.9296),
+    ("ein Kurs von 1,08 Dollar", 1.08),
 ]
 
 
@@ -37,6 +39,7 @@ def test_states_number(text, value):
     ("A total of 31,000 suspects", 3_100),
     ("46.4万起", 46.4),
     ("a 3 m wall", 3e6),                           # a spaced single letter is no scale
+    ("1,389 deported", 1.389),                     # three digits after a comma: thousands
 ])
 def test_does_not_state_other_numbers(text, value):
     assert not states_number(text, value), numbers_in(text)

@@ -10,20 +10,12 @@ import pytest
 import yaml
 
 from fraudbook.paths import ROOT
-from fraudbook.runner import BuildError, Layout, build, build_site
+from fraudbook.runner import BuildError, Layout, build_site
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The site rendered from book/ as committed (no execution), built in a temporary folder."""
-    out = tmp_path_factory.mktemp("build")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("FRAUDBOOK_BUILD_DIR", str(out))
-    try:
-        assert build(execute=False, site=True, log=lambda *a: None) == 0, "the site build failed"
-    finally:
-        mp.undo()
-    return out / "html"
+def site(built_site) -> Path:
+    return built_site
 
 
 def _toc_files() -> list[str]:

@@ -1,0 +1,110 @@
+"""Valid HTML (the Nu Html Checker) and safe rendering of text that comes from the data."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from fraudbook.paths import ROOT
+
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def test_our_pages_are_valid_html(built_site: Path):
+    java = shutil.which("java")
+    assert java, "no java on PATH: the Nu Html Checker needs Java 17 (apt-get install default-jre-headless)"
+    assert VNU.exists(), "node_modules/vnu-jar is missing: run `npm ci` (make test does)"
+    pages = [str(p) for p in sorted(built_site.rglob("*.html")) if "_static" not in p.parts]
+    proc = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
+                          capture_output=True, text=True, timeout=600)
+    messages = json.loads(proc.stderr or proc.stdout or '{"messages": []}')["messages"]
+    shown = [f"{m['url'].split('/html/')[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages]
+    assert not shown, "\n".join(shown[:30])
+
+
+MARKUP = '<img src=x onerror="window.__pwned=1"><b class="injected">bold</b>'
+# Text columns that pages show: each gets the markup appended in the hostile copy.
+HOSTILE_COLUMNS = {
+    "sources.csv": ("publisher", "title"),
+    "indicators.csv": ("title",),
+    "events.csv": ("title", "description"),
+    "places.csv": ("name",),
+    "geographies.csv": ("name",),
+}
+
+
+def _copy_repo(dest: Path) -> Path:
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                           check=True).stdout.decode().split("\0")
+    for f in filter(None, files):
+        if (ROOT / f).is_file():
+            (dest / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / f, dest / f)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    """The whole book built from a copy of the repository whose data texts carry HTML markup."""
+    import os
+    import sys
+
+    repo = _copy_repo(tmp_path_factory.mktemp("hostile") / "repo")
+    for name, columns in HOSTILE_COLUMNS.items():
+        path = repo / "data" / name
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        for r in rows:
+            for c in columns:
+                r[c] = f"{r[c]} {MARKUP}"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAUDBOOK_")}
+    env["PYTHONPATH"] = str(repo)  # the copy's package, paths and data
+    proc = subprocess.run([sys.executable, "-m", "fraudbook", "build", "--force"], cwd=repo,
+                          env=env, capture_output=True, text=True, timeout=1800)
+    assert proc.returncode == 0, f"the hostile build failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
+    return repo / "_build" / "html"
+
+
+def test_markup_in_the_data_shows_as_text_on_every_page(hostile_site, browser):
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(hostile_site))
+    handler.log_message = lambda *a: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    problems = []
+    try:
+        for html_file in sorted((hostile_site / "book").rglob("*.html")):
+            path = html_file.relative_to(hostile_site).as_posix()
+            page = browser.new_page()
+            page.goto(f"{base}/{path}", wait_until="load")
+            page.wait_for_function(
+                "[...document.querySelectorAll('div.fraudbook-chart')].every(d => d.dataset.drawn)",
+                timeout=30_000)
+            for mark in page.locator("div.fraudbook-chart svg path.mark-symbol, "
+                                     "div.fraudbook-chart svg .mark-rect path").all()[:2]:
+                try:
+                    mark.hover(timeout=2_000)
+                except Exception:
+                    pass  # a mark outside the viewport: the tooltip check is best effort
+            if page.locator("b.injected").count():
+                problems.append(f"{path}: markup from the data was rendered")
+            if page.evaluate("window.__pwned") is not None:
+                problems.append(f"{path}: an event handler from the data ran")
+            page.close()
+    finally:
+        httpd.shutdown()
+    assert not problems, "\n".join(problems)
+    index = (hostile_site / "book" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;b class=" in index, "the markup is not shown as text on the landing page"

@@ -1,0 +1,225 @@
+"""The evidence chapters: disagreements side by side, the register, the bibliography."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from pybtex.database import parse_string
+
+from fraudbook.chapters import evidence as ev
+from fraudbook.load import load
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load()
+
+
+def _conflicts(rows):
+    return pd.DataFrame(rows, columns=["conflict_id", "topic", "figure_ids", "differs",
+                                       "explanation", "book_uses"]).set_index("conflict_id")
+
+
+def _fig(fid, value=None, low=None, high=None, qualifier="exact", scale="", unit="money",
+         currency="USD", used="Shown side by side"):
+    nan = float("nan")
+    return {"figure_id": fid, "value": nan if value is None else value,
+            "low": nan if low is None else low, "high": nan if high is None else high,
+            "qualifier": qualifier, "scale": scale, "unit": unit, "currency": currency,
+            "amount": f"amount of {fid}", "period_text": "in 2023", "source_label": f"Source {fid}",
+            "used": used}
+
+
+# ------------------------------------------------------------------ choosing conflicts
+
+def test_select_conflicts_orders_by_kind_then_file_and_filters():
+    c = _conflicts([
+        ("a", "A", "X;Y", "method", "", ""),
+        ("b", "B", "X;Y", "number", "", "X"),
+        ("c", "C", "X;Y", "scope", "", ""),
+        ("d", "D", "X;Y", "number", "", ""),
+    ])
+    assert list(ev.select_conflicts(c).index) == ["b", "d", "c", "a"]
+    assert list(ev.select_conflicts(c, show_all=False).index) == ["b"]
+    assert list(ev.select_conflicts(c, differs=["scope", "method"]).index) == ["c", "a"]
+    assert ev.select_conflicts(c, show_all=False, differs=["scope"]).empty
+
+
+def test_figure_ids_split_and_strip():
+    row = pd.Series({"figure_ids": " IC3-2020-L ; IC3-2020-L2;"})
+    assert ev.figure_ids(row) == ["IC3-2020-L", "IC3-2020-L2"]
+
+
+def test_geography_names_marks_a_combined_figure():
+    geo = pd.DataFrame({"name": ["Cambodia", "Laos", "Myanmar"]}, index=["KHM", "LAO", "MMR"])
+    assert ev.geography_names("KHM", geo) == "Cambodia"
+    assert ev.geography_names("KHM;LAO;MMR", geo) == "Cambodia, Laos and Myanmar (one combined figure)"
+
+
+# ------------------------------------------------------------------ dot plots
+
+def test_dot_data_puts_trillions_and_billions_on_one_scale_and_marks_floors():
+    figs = pd.DataFrame([
+        _fig("T", value=1.026, scale="trillion"),
+        _fig("F", value=1.03, qualifier="more_than", scale="trillion"),
+        _fig("B", value=442, qualifier="about", scale="billion"),
+        _fig("C", value=40, qualifier="just_under", scale="billion"),
+        _fig("R", low=18, high=37, qualifier="range", scale="billion"),
+    ]).set_index("figure_id")
+    d = ev.dot_data(figs).set_index("figure_id")
+    assert d.loc["T", "x"] == pytest.approx(1026)
+    assert d.loc["B", "x"] == pytest.approx(442)
+    assert (d.loc["R", "x_low"], d.loc["R", "x_high"]) == (pytest.approx(18), pytest.approx(37))
+    assert math.isnan(d.loc["R", "x"])
+    assert d.loc["F", "reading"] == "floor" and d.loc["F", "shape"] == "triangle-right"
+    assert d.loc["C", "reading"] == "ceiling" and d.loc["C", "shape"] == "triangle-left"
+    assert d.loc["B", "reading"] == "point" and d.loc["R", "reading"] == "range"
+    assert set(d["axis_title"]) == {"USD, billions"}
+
+
+def test_dot_data_refuses_mixed_units_currencies_and_lone_numbers():
+    mixed = pd.DataFrame([_fig("A", value=5), _fig("B", value=6, unit="people", currency="")]).set_index("figure_id")
+    assert ev.dot_data(mixed) is None
+    fx = pd.DataFrame([_fig("A", value=5), _fig("B", value=6, currency="CNY")]).set_index("figure_id")
+    assert ev.dot_data(fx) is None
+    words = pd.DataFrame([_fig("A", value=5), _fig("B", qualifier="unquantified")]).set_index("figure_id")
+    assert ev.dot_data(words) is None
+
+
+def test_dot_chart_has_title_description_and_tooltips():
+    figs = pd.DataFrame([_fig("A", value=4.1, qualifier="more_than", scale="billion"),
+                         _fig("B", value=4.2, qualifier="more_than", scale="billion")]).set_index("figure_id")
+    conflict = pd.Series({"topic": "Losses, 2020", "differs": "number"})
+    spec = ev.dot_chart(conflict, ev.dot_data(figs)).to_dict()
+    assert spec["title"]["text"] == "Losses, 2020"
+    assert "amount of A" in spec["description"] and "amount of B" in spec["description"]
+    titles = {t["title"] for layer in spec["layer"] for t in layer["encoding"]["tooltip"]}
+    assert {"Figure as stated", "Period", "Source"} <= titles
+
+
+def test_real_ic3_2024_conflict_marks_the_figure_the_book_uses(real):
+    conflict = real.conflicts.loc["ic3-2024-total"]
+    figs = ev.conflict_figures(real, conflict)
+    # FBI press release: "reported losses exceeding $16 billion"; the report: "$16.6 billion".
+    assert figs.loc["IC3-2024-L", "amount"] == "more than USD 16 billion"
+    assert figs.loc["IC3-2024-L2", "amount"] == "USD 16.6 billion"
+    assert figs.loc["IC3-2024-L2", "book_uses"] == "yes" and figs.loc["IC3-2024-L", "book_uses"] == ""
+    body = ev.conflict_body_html(conflict, figs)
+    assert 'href="data-and-methods.html#figure-IC3-2024-L"' in body
+    assert 'title="' in body  # the quote travels as the source link's tooltip
+
+
+def test_real_myawaddy_conflict_draws_people_with_floors(real):
+    figs = ev.conflict_figures(real, real.conflicts.loc["myawaddy-2025-counts"])
+    d = ev.dot_data(figs).set_index("figure_id")
+    assert set(d["axis_title"]) == {"People"}
+    # Myanmar: "a total of 5,446 foreign nationals ... were identified and detained."
+    assert d.loc["MM-2025-DETAINED", "x"] == 5446 and d.loc["MM-2025-DETAINED", "reading"] == "point"
+    # MPS: "over 5,400 Chinese nationals ... have been repatriated in 2025" is a floor.
+    assert d.loc["CN-MYW-2025-07", "x"] == 5400 and d.loc["CN-MYW-2025-07", "reading"] == "floor"
+
+
+# ------------------------------------------------------------------ sections and labels
+
+def test_section_markdown_labels_the_heading_and_places_the_glued_parts():
+    md = ev.section_markdown("ic3-2020-total", "FBI *IC3* losses", "disagreements", True)
+    lines = md.splitlines()
+    assert lines[0] == "(conflict-ic3-2020-total)="
+    assert lines[1] == r"### FBI \*IC3\* losses"
+    assert "```{glue} disagreements-ic3-2020-total-body" in md
+    assert "```{glue:figure} disagreements-ic3-2020-total-chart" in md
+    assert ":name: fig-disagreements-ic3-2020-total" in md
+    assert "{glue:md}`disagreements-ic3-2020-total-sources`" in md
+    assert "glue:figure" not in ev.section_markdown("x", "X", "disagreements", False)
+
+
+def test_hidden_conflicts_keep_their_labels():
+    hidden = _conflicts([("a", "A topic", "X;Y", "method", "", "")])
+    md = ev.hidden_markdown(hidden, ["number"], True)
+    assert "(conflict-a)=" in md and "### A topic" in md and "number" in md
+    assert ev.hidden_markdown(hidden.iloc[0:0], ["number"], True) == ""
+
+
+def test_every_real_conflict_gets_one_label(real):
+    mds = [ev.section_markdown(cid, c["topic"], "disagreements", True)
+           for cid, c in ev.select_conflicts(real.conflicts).iterrows()]
+    labels = [line for md in mds for line in md.splitlines() if line.startswith("(conflict-")]
+    assert sorted(labels) == sorted(f"(conflict-{c})=" for c in real.conflicts.index)
+
+
+# ------------------------------------------------------------------ tables
+
+def test_html_table_escapes_text_and_anchors_rows():
+    df = pd.DataFrame({"id": ["A-1", "B-2"], "text": ["<script>x</script>", "R&D"],
+                       "link": ['<a href="u">s</a>', ""]})
+    out = ev.html_table(df, {"id": "Id", "text": "Text", "link": "Link"}, raw_html=("link",),
+                        row_id=lambda r: f"figure-{r['id']}")
+    assert '<tr id="figure-A-1">' in out and '<tr id="figure-B-2">' in out
+    assert "&lt;script&gt;" in out and "<script>" not in out and "R&amp;D" in out
+    assert '<a href="u">s</a>' in out
+
+
+def test_data_dictionary_counts_figures_per_indicator(good_data):
+    ds = load(good_data)
+    dd = ev.data_dictionary(ds).set_index("indicator")
+    assert dd.loc["losses_region", "n_figures"] == 2
+    assert dd.loc["handovers_myanmar_china", "n_figures"] == 1
+    assert len(dd) == len(ds.indicators)
+
+
+def test_source_counts_by_kind_and_confidence(good_data):
+    counts = ev.source_counts(load(good_data))
+    rows = {(r.kind, r.confidence): (r.sources, r.figures) for r in counts.itertuples()}
+    # xinhua (wire, high) holds one figure; dw (newspaper, high) holds three.
+    assert rows == {("wire", "high"): (1, 1), ("newspaper", "high"): (1, 3)}
+
+
+def test_register_has_every_real_figure_and_links_conflicts(real):
+    reg = ev.register(real).set_index("figure_id")
+    assert set(reg.index) == set(real.figures.index)
+    assert 'href="disagreements.html#conflict-ic3-2020-total"' in reg.loc["IC3-2020-L", "conflicts_html"]
+    assert reg.loc["IC3-2019-C", "conflicts_html"] == ""
+
+
+# ------------------------------------------------------------------ bibliography
+
+def test_bib_escape_escapes_latex_specials():
+    assert ev.bib_escape("R&D 50% $5 #1 a_b {x} ~ ^ \\") == (
+        r"R\&D 50\% $5 \#1 a\_b \{x\} \textasciitilde{} \textasciicircum{} \textbackslash{}")
+    assert ev.bib_escape("two\n  lines") == "two lines"
+
+
+def test_bibtex_titles_render_as_published():
+    from pybtex.richtext import Text
+
+    for title in ("Exceed $1 Trillion", "R&D at 50% of #1 a_b"):
+        assert Text.from_latex(ev.bib_escape(title)).render_as("text") == title
+
+
+def test_bibtex_one_entry_per_source_sorted_and_parseable(good_data):
+    ds = load(good_data)
+    text = ev.bibtex(ds)
+    assert text == ev.bibtex(ds)  # deterministic
+    bib = parse_string(text, "bibtex")
+    assert list(bib.entries) == sorted(ds.sources.index)
+    x = bib.entries["xinhua-2023-11-21"]
+    assert x.type == "misc"
+    assert x.fields["title"] == "{31,000 suspects handed over}"  # braces keep its capitals
+    assert x.fields["howpublished"] == "Xinhua" and x.fields["year"] == "2023"
+    assert x.fields["month"] == "November"
+    assert x.fields["url"] == "https://english.news.cn/example"
+    assert x.fields["note"] == "wire, high confidence"
+    assert "url" not in bib.entries["dw-2025-04-21"].fields
+
+
+def test_bibtex_of_the_real_sources(real):
+    bib = parse_string(ev.bibtex(real), "bibtex")
+    assert len(bib.entries) == len(real.sources)
+    # sources.csv: the Opiniguru page reproduces an Associated Press story.
+    assert bib.entries["opiniguru-2025-04-22"].fields["note"] == (
+        "republication, medium confidence; text of Associated Press")
+    for key, entry in bib.entries.items():
+        url = real.sources.loc[key, "url"]
+        assert entry.fields.get("url", "") == url
