@@ -192,8 +192,8 @@ def country_conflicts(conflicts: pd.DataFrame, figs: pd.DataFrame, figure_ids) -
 
 def summary(geo: pd.DataFrame, country: str, figures: pd.DataFrame, events: pd.DataFrame) -> str:
     """The opening sentences (Markdown): the country's name and kind and what the page holds."""
-    name = prose_name(geo.loc[country, "name"])
-    areas = [geo.loc[c, "name"] for c in country_codes(geo, country) if c != country]
+    name = text.md_escape(prose_name(geo.loc[country, "name"]))
+    areas = [text.md_escape(geo.loc[c, "name"]) for c in country_codes(geo, country) if c != country]
     n_fig, n_ev = len(figures), len(events)
     n_comb = int(figures["combined"].sum()) if n_fig else 0
     n_partner = int((figures["partner"] == country).sum()) if n_fig else 0
@@ -220,7 +220,7 @@ def sections_sentence(figures: pd.DataFrame, name: str) -> str:
               "shares": "shares or rates of change"}
     parts = [f"{n:,} {SECTION_WORDS[s] if n == 1 else plural[s]}" for s, n in counts.items() if n]
     if not parts:
-        return f"The data holds no figure about {prose_name(name)}."
+        return f"The data holds no figure about {text.md_escape(prose_name(name))}."
     return f"Of the figures, {join_words(parts)}."
 
 
@@ -421,7 +421,7 @@ def value_chart_spec(figures: pd.DataFrame, name: str) -> dict | None:
     combined = int(rows["combined"].sum())
     placed = ("in the calendar year it covers" if (rows["period"] == "annual").all()
               else "at the end of the period it covers")
-    caption = (f"Every quantified figure of {what} in the data that concerns {name}, placed "
+    caption = (f"Every quantified figure of {what} in the data that concerns {text.md_escape(name)}, placed "
                f"{placed}. Different things are counted, so the points are "
                "never to be added or joined into one series; hover over a point for the figure as "
                "stated, its period, where it applies and its source.")
@@ -461,7 +461,7 @@ def section_output(figures: pd.DataFrame, section: str, name: str):
     name = prose_name(name)
     rows = figures[figures["section"] == section].copy()
     if rows.empty:
-        return Markdown(SECTION_NONE[section].format(name=name))
+        return Markdown(SECTION_NONE[section].format(name=text.md_escape(name)))
     rows["indicator_tip"] = [f"{d} {c}".strip() if isinstance(c, str) else d
                              for d, c in zip(rows["indicator_description"], rows["indicator_caveats"])]
     return HTML(grouped_table(
@@ -480,7 +480,8 @@ def conflicts_output(ds, figures: pd.DataFrame, name: str):
 
     rows = country_conflicts(ds.conflicts, ds.figures_with_meta(), figures.index)
     if rows.empty:
-        return Markdown(f"No known disagreement between sources touches a figure about {prose_name(name)}.")
+        return Markdown("No known disagreement between sources touches a figure about "
+                        f"{text.md_escape(prose_name(name))}.")
     return table(rows, {"topic": "About", "differs": "What differs", "figures_html": "The figures",
                         "explanation": "Why"},
                  raw_html=("figures_html",),

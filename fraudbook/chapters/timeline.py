@@ -333,7 +333,7 @@ def date_link(events: pd.DataFrame, event_id: str) -> str:
     url = row["source_url"]
     if _blank(url):
         return words
-    return f"[{words}]({url} \"{row['source_label'].replace(chr(34), '')}\")"
+    return f"[{words}]({url} \"{text.md_escape(row['source_label'].replace(chr(34), ''))}\")"
 
 
 def year_caption(year: int, n: int) -> str:
@@ -351,8 +351,8 @@ def window_sentence(events: pd.DataFrame, start: str, end: str) -> str:
     n = len(events)
     noun = "event" if n == 1 else "events"
     return (f"This edition covers {text.when(start)} to {text.when(end)}: "
-            f"{n} {noun}, from '{events.iloc[0]['title']}' ({events.iloc[0]['date_plain']}) "
-            f"to '{events.iloc[-1]['title']}' ({events.iloc[-1]['date_plain']}).")
+            f"{n} {noun}, from '{text.md_escape(events.iloc[0]['title'])}' ({events.iloc[0]['date_plain']}) "
+            f"to '{text.md_escape(events.iloc[-1]['title'])}' ({events.iloc[-1]['date_plain']}).")
 
 
 def filter_sentence(ds, preset: list[str]) -> str:
@@ -360,7 +360,7 @@ def filter_sentence(ds, preset: list[str]) -> str:
     if not preset:
         return ("The chart opens on every event. The Country and Kind menus above it narrow it "
                 "to the events of one country or one kind.")
-    names = " or ".join(ds.geographies.loc[c, "name"] for c in preset)
+    names = " or ".join(text.md_escape(ds.geographies.loc[c, "name"]) for c in preset)
     return (f"The chart opens on the events that involve {names}; choose 'All countries' in "
             f"the Country menu above it to see every event, and the Kind menu to narrow it to "
             f"one kind of event. The tables below always list every event of the window.")
