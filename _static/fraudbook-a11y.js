@@ -4,6 +4,8 @@
    - icon-only <summary> toggles in the navigation with no accessible name;
    - the colour-mode button, labelled "Color mode", whose visible icon carries its own title
      ("Light", "Dark", "System Settings"): the label names the current mode too.
+   - the bibliography's list (role="list") whose entries carry the deprecated
+     doc-biblioentry role instead of listitem.
    Font Awesome swaps its <i> icons for <svg> after load, hence the observer below. */
 (function () {
   "use strict";
@@ -30,6 +32,9 @@
         // Font Awesome replaces the icons whenever it gets to them: relabel after each swap.
         new MutationObserver(function () { fix(); }).observe(button, { childList: true, subtree: true });
       }
+    });
+    document.querySelectorAll('.citation-list[role="list"] > .citation').forEach(function (entry) {
+      entry.setAttribute("role", "listitem");
     });
     document.querySelectorAll("nav details > summary").forEach(function (summary) {
       if (!(summary.innerText || "").trim() && !summary.getAttribute("aria-label")) {

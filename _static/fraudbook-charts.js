@@ -13,6 +13,15 @@
       div.appendChild(target);
       window.vegaEmbed(target, spec, { actions: { export: true, source: false, compiled: false, editor: false }, renderer: "svg" })
         .then(function () {
+          // Vega gives every mark layer an ARIA role, even a layer left empty by the data
+          // (e.g. no range to draw): an empty one is hidden from assistive technology.
+          div.querySelectorAll("g.role-mark").forEach(function (g) {
+            if (!g.firstElementChild) {
+              g.setAttribute("aria-hidden", "true");
+              g.removeAttribute("role");
+              g.removeAttribute("aria-roledescription");
+            }
+          });
           // The actions menu is an icon only: give it a name for screen readers.
           div.querySelectorAll("details > summary").forEach(function (summary) {
             summary.setAttribute("aria-label", "Chart actions: save as SVG or PNG");

@@ -117,8 +117,10 @@ def read_manifest(path: Path | None = None, known: dict[str, set[str]] | None = 
             continue
         if not (template.startswith("notebooks/") and template.endswith(".ipynb")):
             problems.append(f"{where}: template '{template}' must be a notebooks/*.ipynb file")
-        if not (output.startswith("book/") and output.endswith(".ipynb")):
-            problems.append(f"{where}: output '{output}' must be a book/*.ipynb file")
+        # Every page sits directly in book/, so that pages can link to each other (e.g. to the
+        # list of sources) with the same relative address.
+        if not re.fullmatch(r"book/[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb", output):
+            problems.append(f"{where}: output '{output}' must be book/<lowercase-slug>.ipynb (no subfolder)")
         if name in names:
             problems.append(f"{where}: duplicate run name (also run {names[name] + 1})")
         names.setdefault(name, i)

@@ -14,6 +14,9 @@ import pandas as pd
 
 from .load import date_bounds
 
+# The page whose table of sources anchors every source as #source-<source_id>.
+SOURCE_LIST_PAGE = "data-and-methods.html"
+
 QUALIFIER_WORDS = {
     "exact": "", "about": "about ", "at_least": "at least ", "more_than": "more than ",
     "up_to": "up to ", "just_under": "just under ", "nearly": "nearly ", "range": "",
@@ -90,7 +93,7 @@ def period(row: pd.Series) -> str:
         return f"cumulative{since}, to {when(end)}"
     if p == "as_of":
         return f"as of {when(end)}"
-    return f"on {when(end)}"
+    return f"on {when(end)}" if len(str(end)) == 10 else f"in {when(end)}"
 
 
 def source_label(row: pd.Series) -> str:
@@ -105,7 +108,13 @@ def source_link(row: pd.Series) -> str:
     url = row.get("source_url") if "source_url" in row else row.get("url")
     quote = html.escape(str(row.get("quote", "")), quote=True)
     if _isblank(url):
-        return f'<span title="{quote}">{label}</span>'
+        # No web address is known: link to the source's entry in the book's list of sources
+        # (every page lives in book/, next to data-and-methods).
+        sid = row.get("source_id")
+        if _isblank(sid):
+            return f'<span title="{quote}">{label}</span>'
+        target = html.escape(f"{SOURCE_LIST_PAGE}#source-{sid}", quote=True)
+        return f'<a href="{target}" title="{quote}">{label} (no web address)</a>'
     return f'<a href="{html.escape(str(url), quote=True)}" title="{quote}">{label}</a>'
 
 

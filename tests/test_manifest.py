@@ -31,7 +31,7 @@ GOOD = """runs:
     parameters: {currency: EUR}
   - name: country-mmr
     template: notebooks/country.ipynb
-    output: book/countries/mmr.ipynb
+    output: book/country-mmr.ipynb
     parameters: {country: MMR}
 """
 
@@ -43,9 +43,9 @@ def test_good_manifest(root):
 
 
 @pytest.mark.parametrize("change,words", [
-    (("notebooks/country.ipynb\n    output: book/countries", "notebooks/nope.ipynb\n    output: book/countries"),
+    (("notebooks/country.ipynb\n    output: book/country", "notebooks/nope.ipynb\n    output: book/country"),
      "unknown template 'notebooks/nope.ipynb'"),
-    (("book/countries/mmr.ipynb", "book/losses.ipynb"), "duplicate output 'book/losses.ipynb'"),
+    (("book/country-mmr.ipynb", "book/losses.ipynb"), "duplicate output 'book/losses.ipynb'"),
     (("name: country-mmr", "name: losses"), "duplicate run name"),
     (("{country: MMR}", "{}"), "parameter 'country' is required"),
     (("{currency: EUR}", "{currency: EUR, year: 2020}"), "unknown parameter 'year'"),
@@ -55,6 +55,7 @@ def test_good_manifest(root):
     (("output: book/losses.ipynb", "output: /tmp/losses.ipynb"), "never absolute"),
     (("    output: book/losses.ipynb\n", ""), "missing field(s) output"),
     (("name: losses", "name: Losses Page"), "lowercase slug"),
+    (("output: book/losses.ipynb", "output: book/money/losses.ipynb"), "no subfolder"),
     (("parameters: {currency: EUR}", "params: {currency: EUR}"), "unknown field(s) params"),
 ])
 def test_bad_manifest_is_named(root, change, words):
@@ -84,21 +85,21 @@ def test_the_real_manifest_is_valid():
 def test_for_each_expands_one_run_per_value(root):
     text = GOOD.replace("""  - name: country-mmr
     template: notebooks/country.ipynb
-    output: book/countries/mmr.ipynb
+    output: book/country-mmr.ipynb
     parameters: {country: MMR}
 """, """  - name: country-{country}
     template: notebooks/country.ipynb
-    output: book/countries/{country}.ipynb
+    output: book/country-{country}.ipynb
     for_each: {country: covered}
 """)
     known = {"geography": {"MMR", "KHM", "LAO"}, "coverage": {"MMR": 9, "KHM": 3, "LAO": 2}}
     runs = read_manifest(manifest(root, text), known=known, root=root)
     assert [(r.name, r.output, r.parameters) for r in runs[1:]] == [
-        ("country-khm", "book/countries/khm.ipynb", {"country": "KHM"}),
-        ("country-mmr", "book/countries/mmr.ipynb", {"country": "MMR"}),
+        ("country-khm", "book/country-khm.ipynb", {"country": "KHM"}),
+        ("country-mmr", "book/country-mmr.ipynb", {"country": "MMR"}),
     ]
     listed = text.replace("covered", "[LAO]")
     assert [r.name for r in read_manifest(manifest(root, listed), known=known, root=root)][1:] == ["country-lao"]
-    broken = text.replace("output: book/countries/{country}.ipynb", "output: book/countries/x.ipynb")
+    broken = text.replace("output: book/country-{country}.ipynb", "output: book/country-x.ipynb")
     with pytest.raises(ManifestError, match="must contain"):
         read_manifest(manifest(root, broken), known=known, root=root)

@@ -68,7 +68,7 @@ def test_charts_are_served_locally(site):
 def test_failed_site_build_keeps_the_previous_site(tmp_path):
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy(ROOT / name, tmp_path / name)
-    for folder in ("book", "_static"):
+    for folder in ("book", "_static", "data"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("vendor"))
     old = tmp_path / "_build" / "html"
     old.mkdir(parents=True)

@@ -496,7 +496,7 @@ def places_output(ds, country: str, name: str):
 
     rows = country_places(ds.places, ds.sources, country)
     if rows.empty:
-        return Markdown(f"The data places no hub, border town or meeting city in {prose_name(name)}.")
+        return Markdown(f"The data places no hub, border town or meeting city in {text.md_escape(prose_name(name))}.")
     return table(rows, {"name": "Place", "kind_text": "Kind", "lat_text": "Latitude",
                         "lon_text": "Longitude", "gazetteer_html": "Gazetteer (entry)",
                         "note": "Note"},
