@@ -11,7 +11,7 @@ JOBS_FLAG := $(if $(strip $(JOBS)),--jobs $(strip $(JOBS)),)
 
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: book test check serve execute site run bench clean lock
+.PHONY: book test check serve execute site run bench site-report clean lock
 
 # The virtual environment, rebuilt when the pins change.
 $(STAMP): requirements.txt pyproject.toml
@@ -51,9 +51,12 @@ test: $(STAMP) $(NODE_STAMP)  ## the whole test suite: package, data, manifest, 
 bench: $(STAMP)  ## build-speed benchmark in a temporary copy: prints a table
 	$(PY) benchmarks/bench.py $(if $(strip $(JOBS)),--jobs $(strip $(JOBS)),)
 
+site-report: $(STAMP)  ## every page in Chromium offline: charts drawn, bytes, time to last chart
+	$(PY) benchmarks/site_report.py
+
 serve:  ## serve the built site on http://127.0.0.1:$(PORT)/
 	test -f _build/html/index.html || { echo "no site yet: run 'make book' first" >&2; exit 1; }
-	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+	$(PY) -m fraudbook.serve _build/html $(PORT)
 
 lock: $(STAMP)  ## re-pin requirements.txt from requirements.in
 	$(PY) -m pip install --quiet -r requirements.in

@@ -92,6 +92,8 @@ def page_weights(site: Path) -> list[tuple[str, int, int]]:
         html = page.read_text(encoding="utf-8")
         own = 0
         for ref in re.findall(r'(?:src|href)="([^"#?]+)', html):
+            if ref.startswith(("data:", "http:", "https:", "mailto:")):
+                continue  # inline CSV downloads and links to sources are not page assets
             target = (page.parent / ref).resolve()
             rel = target.relative_to(site.resolve()).as_posix() if target.is_relative_to(site.resolve()) else ""
             if rel and not rel.startswith(shared_prefixes) and target.is_file() and target.suffix not in (".html",):

@@ -12,9 +12,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-
-from . import check, runner
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true",
                         help="execute every run and rebuild the site even if nothing changed")
     args = parser.parse_args(argv)
+    if args.command == "build" and not args.force and _nothing_changed():
+        print("nothing changed since the last build: book/ and _build/html are up to date")
+        return 0
+    from . import check, runner  # pandas, papermill and Sphinx load only when there is work
+
     if args.command == "check":
         return check.main([])
     if args.command == "run":
@@ -40,6 +45,18 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--jobs must be 1 or more")
     return runner.build(execute=args.command in ("execute", "build"),
                         site=args.command in ("site", "build"), jobs=args.jobs, force=args.force)
+
+
+def _nothing_changed() -> bool:
+    """True when every input of a build is as it was after the last successful one."""
+    from .digest import build_fingerprint
+    from .paths import ROOT
+
+    build = Path(os.environ.get("FRAUDBOOK_BUILD_DIR") or ROOT / "_build")
+    stamp = build / "last-build-inputs"
+    if not stamp.exists() or not (build / "html" / "index.html").exists():
+        return False
+    return stamp.read_text() == build_fingerprint(ROOT)
 
 
 if __name__ == "__main__":

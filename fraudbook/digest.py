@@ -12,7 +12,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from .manifest import Run
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for the annotation: this module stays light to import
+    from .manifest import Run
 
 
 def _files(root: Path) -> list[Path]:
@@ -31,7 +34,7 @@ def shared_digest(root: Path) -> str:
     return h.hexdigest()
 
 
-def run_digest(run: Run, root: Path, shared: str) -> str:
+def run_digest(run: "Run", root: Path, shared: str) -> str:
     """Hash of everything one run's output depends on."""
     h = hashlib.sha256(shared.encode())
     h.update((root / run.template).read_bytes())
@@ -54,3 +57,20 @@ def site_digest(root: Path, site_files: list[Path]) -> str:
         h.update(p.relative_to(root).as_posix().encode() + b"\0")
         h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
+
+
+def _tree(root: Path, folder: str, skip: tuple[str, ...] = ()) -> list[Path]:
+    base = root / folder
+    if not base.exists():
+        return []
+    return [p for p in base.rglob("*") if p.is_file() and not any(s in p.parts for s in skip)]
+
+
+def build_fingerprint(root: Path) -> str:
+    """Hash of every input of a whole build: if it equals the last successful build's, the
+    pages in book/ and the site in _build/html are already what a build would make."""
+    files = _files(root) + _tree(root, "notebooks") + _tree(root, "book")
+    files += _tree(root, "_static", skip=("vendor",))
+    files += [root / n for n in ("runs.yml", "_config.yml", "_toc.yml") if (root / n).exists()]
+    files = [p for p in files if "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts]
+    return site_digest(root, list(dict.fromkeys(files)))

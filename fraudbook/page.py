@@ -59,11 +59,13 @@ def glue_chart(name: str, chart) -> None:
 
 
 def table(df: pd.DataFrame, columns: dict[str, str], numeric: tuple[str, ...] = (),
-          raw_html: tuple[str, ...] = (), caption: str | None = None) -> HTML:
+          raw_html: tuple[str, ...] = (), caption: str | None = None, row_id=None,
+          css: str = "fraudbook-table") -> HTML:
     """An HTML table of `df` with escaped cells; `columns` maps column -> header.
 
     Cells in `raw_html` are already-safe HTML built by fraudbook.text (links); every other
-    cell is escaped, so markup in the data shows as text.
+    cell is escaped, so markup in the data shows as text. `row_id(row) -> str` gives each
+    row an HTML id, so that other pages can link to it.
     """
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in columns.values())
     body = []
@@ -75,9 +77,10 @@ def table(df: pd.DataFrame, columns: dict[str, str], numeric: tuple[str, ...] = 
             content = str(v) if col in raw_html else html.escape(str(v))
             cls = ' class="num"' if col in numeric else ""
             cells.append(f"<td{cls}>{content}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+        rid = f' id="{html.escape(row_id(row), quote=True)}"' if row_id else ""
+        body.append(f"<tr{rid}>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return HTML(f'<table class="fraudbook-table">{cap}<thead><tr>{head}</tr></thead>'
+    return HTML(f'<table class="{html.escape(css, quote=True)}">{cap}<thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(body)}</tbody></table>")
 
 

@@ -187,6 +187,12 @@ def default_jobs() -> int:
 
 
 def _execute_in_worker(run: Run, layout: Layout, inputs: str) -> RunResult:
+    # The kernel writes to this process's stderr (ipykernel start-up notices and the like):
+    # keep it in a log per run instead of interleaving it with the progress display.
+    logs = layout.build / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with open(logs / f"{run.name}.log", "w", encoding="utf-8") as f:
+        os.dup2(f.fileno(), 2)
     return execute_run(run, layout, log=lambda *a: None, inputs=inputs)
 
 
@@ -286,6 +292,7 @@ def swap_in(built: Path, site: Path) -> None:
 
 
 SITE_STAMP = ".fraudbook-site-inputs"
+LAST_BUILD = "last-build-inputs"  # fingerprint of the last successful `build`
 
 
 def _site_inputs(layout: Layout) -> list[Path]:
@@ -436,6 +443,10 @@ def build(execute: bool = True, site: bool = True, layout: Layout = DEFAULT, log
             publish(execute_all(runs, layout, log=log, jobs=jobs, force=force), layout)
         if site:
             build_site(layout, log=log, force=force)
+        if execute and site:
+            from .digest import build_fingerprint
+
+            (layout.build / LAST_BUILD).write_text(build_fingerprint(layout.root))
     except (DataError, ManifestError, ParameterError, BuildError) as exc:
         print(f"BUILD FAILED: {exc}", file=sys.stderr)
         return 1

@@ -89,6 +89,22 @@ def write_table(folder: Path, name: str, rows: list[dict]) -> Path:
 
 
 @pytest.fixture(scope="session")
+def ds():
+    """The real, validated dataset in data/."""
+    from fraudbook.load import load
+
+    return load()
+
+
+@pytest.fixture(scope="session")
+def figs(ds):
+    """The real figures with their metadata and display columns (amount, period, source)."""
+    from fraudbook import page
+
+    return page.statements(ds.figures_with_meta())
+
+
+@pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The site rendered from book/ as committed (no execution), built once per session."""
     from fraudbook.runner import build

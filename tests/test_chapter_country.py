@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from fraudbook.chapters import country as cp
-from fraudbook.load import load
 from fraudbook.runner import country_coverage
 
 GEO = pd.DataFrame(
@@ -117,11 +116,6 @@ def test_figure_markdown_puts_the_country_in_the_label():
 
 
 # On the real data -------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def ds():
-    return load()
-
 
 def test_page_counts_match_the_runner_coverage(ds):
     """A country's page holds exactly the items that made it 'covered' in runs.yml."""

@@ -7,17 +7,6 @@ import pytest
 
 from fraudbook import page
 from fraudbook.chapters import enforcement as en
-from fraudbook.load import load
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load()
-
-
-@pytest.fixture(scope="module")
-def figs(ds):
-    return page.statements(ds.figures_with_meta())
 
 
 def frame(rows):

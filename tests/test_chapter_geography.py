@@ -7,19 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from fraudbook import page
 from fraudbook.chapters import geography as geo
-from fraudbook.load import load
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load()
-
-
-@pytest.fixture(scope="module")
-def figs(ds):
-    return page.statements(ds.figures_with_meta())
 
 
 GEOS = pd.DataFrame(

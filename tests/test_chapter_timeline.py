@@ -6,12 +6,6 @@ import pandas as pd
 import pytest
 
 from fraudbook.chapters import timeline as tl
-from fraudbook.load import load
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load()
 
 
 @pytest.fixture(scope="module")

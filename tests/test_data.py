@@ -8,14 +8,9 @@ import re
 import pytest
 
 from fraudbook import schema
-from fraudbook.load import load, validate
+from fraudbook.load import validate
 from fraudbook.numbers import SCALES, numbers_in
 from fraudbook.paths import DATA
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load()
 
 
 def test_data_passes_every_rule():

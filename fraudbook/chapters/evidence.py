@@ -86,25 +86,11 @@ def md_escape(s: str) -> str:
 def html_table(df: pd.DataFrame, columns: dict[str, str], raw_html: tuple[str, ...] = (),
                row_id=None, caption: str | None = None, numeric: tuple[str, ...] = (),
                css: str = "fraudbook-table") -> str:
-    """Like page.table, plus an HTML id on each row (`row_id(row) -> str`) for deep links.
+    """page.table as an HTML string, full width, with an id on each row for deep links."""
+    from ..page import table
 
-    Every cell is escaped except those in `raw_html` (links built by fraudbook.text or here).
-    """
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in columns.values())
-    body = []
-    for _, row in df.iterrows():
-        cells = []
-        for col in columns:
-            v = row[col]
-            v = "" if _blank(v) else v
-            content = str(v) if col in raw_html else html.escape(str(v))
-            cls = ' class="num"' if col in numeric else ""
-            cells.append(f"<td{cls}>{content}</td>")
-        rid = f' id="{html.escape(row_id(row), quote=True)}"' if row_id else ""
-        body.append(f"<tr{rid}>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<table class="{css}" style="width:100%;overflow-wrap:break-word">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    return table(df, columns, numeric=numeric, raw_html=raw_html, caption=caption,
+                 row_id=row_id, css=f"{css} fraudbook-wide").data
 
 
 def soft(t: str) -> str:

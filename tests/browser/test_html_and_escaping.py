@@ -74,17 +74,10 @@ def hostile_site(tmp_path_factory) -> Path:
 
 
 def test_markup_in_the_data_shows_as_text_on_every_page(hostile_site, browser):
-    import functools
-    import http.server
-    import threading
+    from fraudbook.serve import serving
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(hostile_site))
-    handler.log_message = lambda *a: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
     problems = []
-    try:
+    with serving(hostile_site) as base:
         for html_file in sorted((hostile_site / "book").rglob("*.html")):
             path = html_file.relative_to(hostile_site).as_posix()
             page = browser.new_page()
@@ -103,8 +96,6 @@ def test_markup_in_the_data_shows_as_text_on_every_page(hostile_site, browser):
             if page.evaluate("window.__pwned") is not None:
                 problems.append(f"{path}: an event handler from the data ran")
             page.close()
-    finally:
-        httpd.shutdown()
     assert not problems, "\n".join(problems)
     index = (hostile_site / "book" / "index.html").read_text(encoding="utf-8")
     assert "&lt;b class=" in index, "the markup is not shown as text on the landing page"
