@@ -25,19 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from fraudbook.paths import copy_tracked
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-
-
-def copy_repo(dest: Path) -> Path:
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                           check=True).stdout.decode().split("\0")
-    for f in filter(None, files):
-        src = ROOT / f
-        if src.is_file():
-            (dest / f).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / f)
-    return dest
 
 
 def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, str]:
@@ -124,7 +115,7 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="fraudbook-bench-") as tmp:
-        repo = copy_repo(Path(tmp) / "repo")
+        repo = copy_tracked(Path(tmp) / "repo")
         env = {**os.environ, "PYTHONPATH": str(repo)}
         env.pop("FRAUDBOOK_BUILD_DIR", None)
         build = [PY, "-m", "fraudbook", "build"]

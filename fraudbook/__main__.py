@@ -12,9 +12,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,10 +48,10 @@ def main(argv: list[str] | None = None) -> int:
 def _nothing_changed() -> bool:
     """True when every input of a build is as it was after the last successful one."""
     from .digest import build_fingerprint
-    from .paths import ROOT
+    from .paths import LAST_BUILD, ROOT, build_dir
 
-    build = Path(os.environ.get("FRAUDBOOK_BUILD_DIR") or ROOT / "_build")
-    stamp = build / "last-build-inputs"
+    build = build_dir()
+    stamp = build / LAST_BUILD
     if not stamp.exists() or not (build / "html" / "index.html").exists():
         return False
     return stamp.read_text() == build_fingerprint(ROOT)

@@ -32,7 +32,7 @@ from . import charts
 from .load import DataError, load
 from .manifest import ManifestError, Run, read_manifest
 from .params import ParameterError
-from .paths import ROOT, relative
+from .paths import LAST_BUILD, ROOT, build_dir, relative
 
 
 
@@ -44,8 +44,7 @@ class Layout:
 
     @property
     def build(self) -> Path:
-        # FRAUDBOOK_BUILD_DIR lets several builds of one checkout run side by side.
-        return Path(os.environ.get("FRAUDBOOK_BUILD_DIR") or self.root / "_build")
+        return build_dir(self.root)
 
     @property
     def staging(self) -> Path:
@@ -292,7 +291,6 @@ def swap_in(built: Path, site: Path) -> None:
 
 
 SITE_STAMP = ".fraudbook-site-inputs"
-LAST_BUILD = "last-build-inputs"  # fingerprint of the last successful `build`
 
 
 def _site_inputs(layout: Layout) -> list[Path]:
@@ -366,11 +364,15 @@ def country_coverage(ds) -> dict[str, int]:
     return counts
 
 
+def known_ids(ds) -> dict:
+    """What parameters and `for_each` may refer to: geography codes, figure ids, coverage."""
+    return {"geography": set(ds.geographies.index), "figure": set(ds.figures.index),
+            "coverage": country_coverage(ds)}
+
+
 def plan(layout: Layout = DEFAULT) -> list[Run]:
     """Validated data and runs: everything that can be checked before executing anything."""
-    ds = load(layout.root / "data")
-    known = {"geography": set(ds.geographies.index), "figure": set(ds.figures.index),
-             "coverage": country_coverage(ds)}
+    known = known_ids(load(layout.root / "data"))
     return read_manifest(layout.root / "runs.yml", known=known, root=layout.root)
 
 
@@ -409,8 +411,7 @@ def run_one(name: str, overrides: list[str], publish_it: bool = False,
         if overrides:
             from .params import check_parameters, template_parameters
 
-            ds = load(layout.root / "data")
-            known = {"geography": set(ds.geographies.index), "figure": set(ds.figures.index)}
+            known = known_ids(load(layout.root / "data"))
             given = {**run.parameters, **parse_overrides(overrides, run, layout)}
             params = check_parameters(given, template_parameters(layout.root / run.template),
                                       f"run '{name}' with --set", known)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fraudbook.paths import ROOT
+from fraudbook.paths import ROOT, copy_tracked
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -38,23 +38,13 @@ HOSTILE_COLUMNS = {
 }
 
 
-def _copy_repo(dest: Path) -> Path:
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                           check=True).stdout.decode().split("\0")
-    for f in filter(None, files):
-        if (ROOT / f).is_file():
-            (dest / f).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / f, dest / f)
-    return dest
-
-
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     """The whole book built from a copy of the repository whose data texts carry HTML markup."""
     import os
     import sys
 
-    repo = _copy_repo(tmp_path_factory.mktemp("hostile") / "repo")
+    repo = copy_tracked(tmp_path_factory.mktemp("hostile") / "repo")
     for name, columns in HOSTILE_COLUMNS.items():
         path = repo / "data" / name
         rows = list(csv.DictReader(path.open(encoding="utf-8")))
