@@ -74,7 +74,7 @@ def jb_executor(repo: Path, env: dict, mode: str) -> float:
     (work / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     env = {**env, "PYTHONPATH": str(work)}
     # The site build needs the vendored Vega bundle, as `make book` writes it.
-    subprocess.run([PY, "-c", "from pathlib import Path; from fraudbook import charts; "
+    subprocess.run([PY, "-c", "from pathlib import Path; from fraudbook.kit import charts; "
                     "charts.write_vendor_bundle(Path('_static'))"], cwd=work, env=env, check=True)
     jb = [str(Path(PY).parent / "jb"), "build", ".", "--path-output", "_build/jb"]
     first, _ = timed(jb, work, env)

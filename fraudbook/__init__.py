@@ -1,12 +1,10 @@
-"""fraudbook: the logic behind the data book (loading, validation, parameters, runs, charts)."""
+"""fraudbook: the logic behind the data book.
 
-__all__ = ["DataError", "Dataset", "load"]
-
-
-def __getattr__(name):
-    # Lazy, so that light commands (a no-change build) do not pay for importing pandas.
-    if name in __all__:
-        from . import load as _load_module
-
-        return getattr(_load_module, name)
-    raise AttributeError(f"module 'fraudbook' has no attribute {name!r}")
+Layers, imports flowing one way (a test enforces it):
+  paths      where things are (every layer may use it)
+  data/      schema, the loader and its rules, numbers in quotes, coverage, bibliography
+  kit/       the one vocabulary: qualifiers, words, names, escaping, dates, chart theme, page helpers
+  chapters/  one module per template in notebooks/, named as the template is
+  build/     manifest, parameters, digests, execution, publishing, site, command line
+The build never imports a chapter; chapters never import the build.
+"""

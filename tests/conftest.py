@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fraudbook import schema
+from fraudbook.data import schema
 
 # A minimal dataset that passes every rule; tests change one cell and expect one problem.
 GOOD = {
@@ -91,7 +91,7 @@ def write_table(folder: Path, name: str, rows: list[dict]) -> Path:
 @pytest.fixture(scope="session")
 def ds():
     """The real, validated dataset in data/."""
-    from fraudbook.load import load
+    from fraudbook.data.load import load
 
     return load()
 
@@ -99,7 +99,7 @@ def ds():
 @pytest.fixture(scope="session")
 def figs(ds):
     """The real figures with their metadata and display columns (amount, period, source)."""
-    from fraudbook import page
+    from fraudbook.kit import page
 
     return page.statements(ds.figures_with_meta())
 
@@ -107,7 +107,7 @@ def figs(ds):
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The site rendered from book/ as committed (no execution), built once per session."""
-    from fraudbook.runner import build
+    from fraudbook.build.steps import build
 
     out = tmp_path_factory.mktemp("build")
     mp = pytest.MonkeyPatch()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from fraudbook.chapters import country as cp
-from fraudbook.runner import country_coverage
+from fraudbook.chapters import country_profile as cp
+from fraudbook.data.coverage import country_coverage
 
 GEO = pd.DataFrame(
     [["MMR", "Myanmar", "country", ""], ["CHN", "China", "country", ""],

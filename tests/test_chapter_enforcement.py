@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from fraudbook import page
+from fraudbook.kit import page
 from fraudbook.chapters import enforcement as en
 
 

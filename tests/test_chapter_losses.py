@@ -5,9 +5,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from fraudbook import page
+from fraudbook.kit import page
 from fraudbook.chapters import losses as L
-from fraudbook.load import load
+from fraudbook.data.load import load
 
 
 def fig(fid, indicator="ic3_reported_losses", value=None, low=None, high=None, qualifier="exact",

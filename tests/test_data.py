@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from fraudbook import schema
-from fraudbook.load import validate
-from fraudbook.numbers import SCALES, numbers_in
+from fraudbook.data import schema
+from fraudbook.data.load import validate
+from fraudbook.data.numbers import SCALES, numbers_in
 from fraudbook.paths import DATA
 
 

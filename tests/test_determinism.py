@@ -7,7 +7,10 @@ import re
 
 import pytest
 
-from fraudbook.runner import Layout, build_site, execute_run, plan
+from fraudbook.build.execute import execute_run
+from fraudbook.build.site import build_site
+from fraudbook.build.steps import plan
+from fraudbook.paths import Layout
 
 SUBSET = ("key-figures", "timeline")
 
@@ -21,7 +24,7 @@ def test_executing_twice_gives_identical_notebooks(runs, tmp_path, monkeypatch):
     outputs = []
     for attempt in ("a", "b"):
         monkeypatch.setenv("FRAUDBOOK_BUILD_DIR", str(tmp_path / attempt))
-        outputs.append([execute_run(r, Layout(), log=lambda *a: None).staged.read_bytes() for r in runs])
+        outputs.append([execute_run(r, Layout.from_env()).staged.read_bytes() for r in runs])
     assert outputs[0] == outputs[1]
 
 
@@ -32,7 +35,7 @@ def _without_timestamps(html: str) -> str:
 
 def test_rendering_twice_gives_the_same_pages(built_site, tmp_path, monkeypatch):
     monkeypatch.setenv("FRAUDBOOK_BUILD_DIR", str(tmp_path))
-    build_site(Layout(), log=lambda *a: None, force=True)
+    build_site(Layout.from_env(), log=lambda *a: None, force=True)
     for page in ("book/index.html", "book/timeline.html", "book/data-and-methods.html"):
         first = (built_site / page).read_text(encoding="utf-8")
         second = (tmp_path / "html" / page).read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from fraudbook.digest import build_fingerprint, shared_digest
+from fraudbook.build.digest import build_fingerprint, shared_digest
 from fraudbook.paths import ROOT
 
 

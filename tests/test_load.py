@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from fraudbook.check import main as check_main
-from fraudbook.load import DataError, load, validate
+from fraudbook.data.check import main as check_main
+from fraudbook.data.load import DataError, load, validate
 
 from .conftest import GOOD, write_table
 

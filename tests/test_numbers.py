@@ -2,7 +2,7 @@
 
 import pytest
 
-from fraudbook.numbers import numbers_in, states_number
+from fraudbook.data.numbers import numbers_in, states_number
 
 CASES = [
     ("A total of 31,000 suspects", 31_000),

@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from fraudbook.runner import Layout, build, swap_in
+from fraudbook.build.publish import swap_in
+from fraudbook.build.steps import build
+from fraudbook.paths import Layout
 
 from .test_params import make_template
 
@@ -26,7 +28,7 @@ def root(good_data):
                   extra_cells=[code("print(greeting.upper())")])
     make_template(root / "notebooks" / "vars.ipynb", 'code: str = "MMR"\n',
                   extra_cells=[markdown("# Profile of {{ name }}"),
-                               code("from fraudbook import page\npage.set_vars(name=code.lower())")])
+                               code("from fraudbook.kit import page\npage.set_vars(name=code.lower())")])
     make_template(root / "notebooks" / "boom.ipynb", "n = 1\n",
                   extra_cells=[code("x = 2"), code("raise ValueError(f'boom {n}')")])
     (root / "book").mkdir()

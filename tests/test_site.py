@@ -10,7 +10,9 @@ import pytest
 import yaml
 
 from fraudbook.paths import ROOT
-from fraudbook.runner import BuildError, Layout, build_site
+from fraudbook.build.errors import BuildError
+from fraudbook.build.site import build_site
+from fraudbook.paths import Layout
 
 
 @pytest.fixture(scope="module")

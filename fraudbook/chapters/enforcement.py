@@ -24,9 +24,10 @@ from datetime import date, timedelta
 import altair as alt
 import pandas as pd
 
-from .. import charts, text
-from ..load import date_bounds
-from ..numbers import SCALES
+from ..kit import charts
+from ..kit import words as text
+from ..data.load import date_bounds
+from ..data.numbers import SCALES
 
 # The default of the `country` parameter: the page follows China's crackdown, so with CHN
 # every figure is kept (China's own counts, transfers to China, and partners' counts from
@@ -472,7 +473,7 @@ def figures_table(df: pd.DataFrame, caption: str, *, start: bool = False, notes:
                   empty: str = "No figures in this selection."):
     """The page's table of figures: what, amount as stated, period, kind of period, source
     (linked, quote as tooltip); optionally how the start is stated and the data's note."""
-    from .. import page
+    from ..kit import page
 
     if df.empty:
         from IPython.display import HTML

@@ -23,7 +23,8 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from .. import charts, text
+from ..kit import charts
+from ..kit import words as text
 from ..paths import ROOT
 
 BOUNDARIES = ROOT / "data" / "boundaries" / "countries-50m-east-southeast-asia.geojson"

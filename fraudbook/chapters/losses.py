@@ -16,9 +16,10 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from .. import charts, text
-from ..load import date_bounds
-from ..numbers import SCALES
+from ..kit import charts
+from ..kit import words as text
+from ..data.load import date_bounds
+from ..data.numbers import SCALES
 
 CURRENCIES = ("USD", "CNY", "EUR")
 

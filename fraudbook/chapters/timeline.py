@@ -16,8 +16,9 @@ from datetime import date, timedelta
 import altair as alt
 import pandas as pd
 
-from .. import charts, text
-from ..load import date_bounds
+from ..kit import charts
+from ..kit import words as text
+from ..data.load import date_bounds
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

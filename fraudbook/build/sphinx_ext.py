@@ -15,7 +15,7 @@ import html
 import re
 import subprocess
 
-from .paths import DATA, ROOT
+from ..paths import DATA, ROOT
 
 DESCRIPTION_CHARS = 200
 
@@ -29,7 +29,7 @@ def data_last_updated() -> str:
             return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
         pass
-    from .load import load
+    from ..data.load import load
 
     return max(d for d in load(DATA).sources["date_published"] if d)
 

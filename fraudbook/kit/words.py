@@ -7,20 +7,18 @@ every page and no number is ever typed by hand. Text from the data is HTML-escap
 
 from __future__ import annotations
 
-import html
 import math
 
 import pandas as pd
 
-from .load import date_bounds
+from ..data.load import blank
+from . import escape, qualifiers
+from .dates import when
 
 # The page whose table of sources anchors every source as #source-<source_id>.
 SOURCE_LIST_PAGE = "data-and-methods.html"
 
-QUALIFIER_WORDS = {
-    "exact": "", "about": "about ", "at_least": "at least ", "more_than": "more than ",
-    "up_to": "up to ", "just_under": "just under ", "nearly": "nearly ", "range": "",
-}
+QUALIFIER_WORDS = qualifiers.WORDS
 UNIT_WORDS = {
     "people": "people", "cases": "cases", "complaints": "complaints", "calls": "calls",
     "messages": "messages", "websites": "websites", "ip_addresses": "IP addresses",
@@ -30,13 +28,7 @@ UNIT_WORDS = {
 }
 
 
-_MD_SPECIAL = "\\`*_[]{}#|!<>"
-
-
-def md_escape(text: str) -> str:
-    """Text from the data made safe inside glued Markdown: HTML escaped, Markdown inert."""
-    escaped = html.escape(str(text), quote=False)
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in escaped)
+md_escape = escape.md  # kept as a name the chapters read naturally
 
 
 def number(v: float) -> str:
@@ -46,15 +38,11 @@ def number(v: float) -> str:
     return format(float(v), ",.15g")
 
 
-def _isblank(v) -> bool:
-    return v is None or v == "" or (isinstance(v, float) and math.isnan(v))
-
-
 def amount(row: pd.Series) -> str:
     """The figure's amount with qualifier, unit and scale, e.g. 'more than USD 5.6 billion'."""
     if row["qualifier"] == "unquantified":
         return str(row["stated"])
-    scale = f" {row['scale']}" if not _isblank(row.get("scale")) else ""
+    scale = f" {row['scale']}" if not blank(row.get("scale")) else ""
     if row["qualifier"] == "range":
         core = f"{number(row['low'])}–{number(row['high'])}{scale}"
     else:
@@ -69,18 +57,6 @@ def amount(row: pd.Series) -> str:
     return QUALIFIER_WORDS[row["qualifier"]] + core
 
 
-def when(d: str) -> str:
-    """'2023-08-15' -> '15 Aug 2023'; '2023-08' -> 'Aug 2023'; '2023' -> '2023'."""
-    if _isblank(d):
-        return ""
-    first, _ = date_bounds(d)
-    if len(d) == 4:
-        return d
-    if len(d) == 7:
-        return first.strftime("%b %Y")
-    return f"{first.day} {first.strftime('%b %Y')}"
-
-
 def period(row: pd.Series) -> str:
     """The period a figure covers, in words: 'in 2023', 'cumulative since Jul 2023, to 29 May 2024'."""
     p, start, end = row["period"], row.get("period_start"), row["period_end"]
@@ -89,7 +65,7 @@ def period(row: pd.Series) -> str:
     if p == "span":
         return f"{when(start)} to {when(end)}"
     if p == "cumulative":
-        since = f" since {when(start)}" if not _isblank(start) else ""
+        since = f" since {when(start)}" if not blank(start) else ""
         return f"cumulative{since}, to {when(end)}"
     if p == "as_of":
         return f"as of {when(end)}"
@@ -104,22 +80,30 @@ def source_label(row: pd.Series) -> str:
 
 def source_link(row: pd.Series) -> str:
     """An HTML link to the figure's source page, the verbatim quote as its tooltip."""
-    label = html.escape(source_label(row))
+    label = escape.html_text(source_label(row))
     url = row.get("source_url") if "source_url" in row else row.get("url")
-    quote = html.escape(str(row.get("quote", "")), quote=True)
-    if _isblank(url):
+    quote = escape.html_text(row.get("quote", ""))
+    if blank(url):
         # No web address is known: link to the source's entry in the book's list of sources
         # (every page lives in book/, next to data-and-methods).
         sid = row.get("source_id")
-        if _isblank(sid):
+        if blank(sid):
             return f'<span title="{quote}">{label}</span>'
-        target = html.escape(f"{SOURCE_LIST_PAGE}#source-{sid}", quote=True)
+        target = escape.html_text(f"{SOURCE_LIST_PAGE}#source-{sid}")
         return f'<a href="{target}" title="{quote}">{label} (no web address)</a>'
-    return f'<a href="{html.escape(str(url), quote=True)}" title="{quote}">{label}</a>'
+    return f'<a href="{escape.href(url)}" title="{quote}">{label}</a>'
 
 
 def statement(row: pd.Series) -> str:
     """Amount, period and linked source, as HTML: the unit a reader can trace in one click."""
-    return (f"<strong>{html.escape(amount(row))}</strong> {html.escape(period(row))} "
+    return (f"<strong>{escape.html_text(amount(row))}</strong> {escape.html_text(period(row))} "
             f"({source_link(row)})")
 
+
+
+def source_kind_text(row: pd.Series) -> str:
+    """'republication of Associated Press text, medium confidence' for a figure's source."""
+    kind = str(row.get("source_kind", row.get("kind", "")))
+    if kind == "republication" and not blank(row.get("original")):
+        kind = f"republication of {row['original']} text"
+    return f"{kind}, {row['confidence']} confidence"

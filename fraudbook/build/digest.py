@@ -18,20 +18,37 @@ if TYPE_CHECKING:  # only for the annotation: this module stays light to import
     from .manifest import Run
 
 
-def _files(root: Path) -> list[Path]:
-    data = [p for p in (root / "data").rglob("*") if p.is_file() and p.suffix != ".md"]
+def _files(root: Path, data_dir: Path | None = None) -> list[Path]:
+    data_dir = data_dir or root / "data"
+    data = [p for p in data_dir.rglob("*") if p.is_file() and p.suffix != ".md"]
     code = [p for p in (root / "fraudbook").rglob("*.py")]
     extra = [root / "requirements.txt"]
     return sorted((p for p in data + code + extra if p.exists()), key=lambda p: p.as_posix())
 
 
-def shared_digest(root: Path) -> str:
+def _name(p: Path, root: Path, data_dir: Path) -> str:
+    for base, prefix in ((root, ""), (data_dir, "data/")):
+        try:
+            return prefix + p.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return p.name
+
+
+def shared_digest(root: Path, data_dir: Path | None = None) -> str:
     """Hash of the inputs every run shares: data files, package code, requirements."""
+    data_dir = data_dir or root / "data"
     h = hashlib.sha256()
-    for p in _files(root):
-        h.update(p.relative_to(root).as_posix().encode() + b"\0")
+    for p in _files(root, data_dir):
+        h.update(_name(p, root, data_dir).encode() + b"\0")
         h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
+
+
+def run_digests(runs: list["Run"], layout) -> dict[str, str]:
+    """Each run's digest, for the tree and data of `layout`."""
+    shared = shared_digest(layout.root, layout.data)
+    return {r.name: run_digest(r, layout.root, shared) for r in runs}
 
 
 def run_digest(run: "Run", root: Path, shared: str) -> str:

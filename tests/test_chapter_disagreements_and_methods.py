@@ -8,8 +8,12 @@ import pandas as pd
 import pytest
 from pybtex.database import parse_string
 
-from fraudbook.chapters import evidence as ev
-from fraudbook.load import load
+from fraudbook.chapters import data_and_methods as dm
+from fraudbook.chapters import disagreements as ev
+from fraudbook.data import bibliography
+from fraudbook.data.load import split_list
+from fraudbook.kit import names, page
+from fraudbook.data.load import load
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +53,13 @@ def test_select_conflicts_orders_by_kind_then_file_and_filters():
 
 def test_figure_ids_split_and_strip():
     row = pd.Series({"figure_ids": " IC3-2020-L ; IC3-2020-L2;"})
-    assert ev.figure_ids(row) == ["IC3-2020-L", "IC3-2020-L2"]
+    assert split_list(row["figure_ids"]) == ["IC3-2020-L", "IC3-2020-L2"]
 
 
 def test_geography_names_marks_a_combined_figure():
     geo = pd.DataFrame({"name": ["Cambodia", "Laos", "Myanmar"]}, index=["KHM", "LAO", "MMR"])
-    assert ev.geography_names("KHM", geo) == "Cambodia"
-    assert ev.geography_names("KHM;LAO;MMR", geo) == "Cambodia, Laos and Myanmar (one combined figure)"
+    assert names.names("KHM", geo, " (one combined figure)") == "Cambodia"
+    assert names.names("KHM;LAO;MMR", geo, " (one combined figure)") == "Cambodia, Laos and Myanmar (one combined figure)"
 
 
 # ------------------------------------------------------------------ dot plots
@@ -154,7 +158,7 @@ def test_every_real_conflict_gets_one_label(real):
 def test_html_table_escapes_text_and_anchors_rows():
     df = pd.DataFrame({"id": ["A-1", "B-2"], "text": ["<script>x</script>", "R&D"],
                        "link": ['<a href="u">s</a>', ""]})
-    out = ev.html_table(df, {"id": "Id", "text": "Text", "link": "Link"}, raw_html=("link",),
+    out = page.html_table(df, {"id": "Id", "text": "Text", "link": "Link"}, raw_html=("link",),
                         row_id=lambda r: f"figure-{r['id']}")
     assert '<tr id="figure-A-1">' in out and '<tr id="figure-B-2">' in out
     assert "&lt;script&gt;" in out and "<script>" not in out and "R&amp;D" in out
@@ -163,21 +167,21 @@ def test_html_table_escapes_text_and_anchors_rows():
 
 def test_data_dictionary_counts_figures_per_indicator(good_data):
     ds = load(good_data)
-    dd = ev.data_dictionary(ds).set_index("indicator")
+    dd = dm.data_dictionary(ds).set_index("indicator")
     assert dd.loc["losses_region", "n_figures"] == 2
     assert dd.loc["handovers_myanmar_china", "n_figures"] == 1
     assert len(dd) == len(ds.indicators)
 
 
 def test_source_counts_by_kind_and_confidence(good_data):
-    counts = ev.source_counts(load(good_data))
+    counts = dm.source_counts(load(good_data))
     rows = {(r.kind, r.confidence): (r.sources, r.figures) for r in counts.itertuples()}
     # xinhua (wire, high) holds one figure; dw (newspaper, high) holds three.
     assert rows == {("wire", "high"): (1, 1), ("newspaper", "high"): (1, 3)}
 
 
 def test_register_has_every_real_figure_and_links_conflicts(real):
-    reg = ev.register(real).set_index("figure_id")
+    reg = dm.register(real).set_index("figure_id")
     assert set(reg.index) == set(real.figures.index)
     assert 'href="disagreements.html#conflict-ic3-2020-total"' in reg.loc["IC3-2020-L", "conflicts_html"]
     assert reg.loc["IC3-2019-C", "conflicts_html"] == ""
@@ -186,22 +190,22 @@ def test_register_has_every_real_figure_and_links_conflicts(real):
 # ------------------------------------------------------------------ bibliography
 
 def test_bib_escape_escapes_latex_specials():
-    assert ev.bib_escape("R&D 50% $5 #1 a_b {x} ~ ^ \\") == (
+    assert bibliography.bib_escape("R&D 50% $5 #1 a_b {x} ~ ^ \\") == (
         r"R\&D 50\% $5 \#1 a\_b \{x\} \textasciitilde{} \textasciicircum{} \textbackslash{}")
-    assert ev.bib_escape("two\n  lines") == "two lines"
+    assert bibliography.bib_escape("two\n  lines") == "two lines"
 
 
 def test_bibtex_titles_render_as_published():
     from pybtex.richtext import Text
 
     for title in ("Exceed $1 Trillion", "R&D at 50% of #1 a_b"):
-        assert Text.from_latex(ev.bib_escape(title)).render_as("text") == title
+        assert Text.from_latex(bibliography.bib_escape(title)).render_as("text") == title
 
 
 def test_bibtex_one_entry_per_source_sorted_and_parseable(good_data):
     ds = load(good_data)
-    text = ev.bibtex(ds)
-    assert text == ev.bibtex(ds)  # deterministic
+    text = bibliography.bibtex(ds)
+    assert text == bibliography.bibtex(ds)  # deterministic
     bib = parse_string(text, "bibtex")
     assert list(bib.entries) == sorted(ds.sources.index)
     x = bib.entries["xinhua-2023-11-21"]
@@ -215,7 +219,7 @@ def test_bibtex_one_entry_per_source_sorted_and_parseable(good_data):
 
 
 def test_bibtex_of_the_real_sources(real):
-    bib = parse_string(ev.bibtex(real), "bibtex")
+    bib = parse_string(bibliography.bibtex(real), "bibtex")
     assert len(bib.entries) == len(real.sources)
     # sources.csv: the Opiniguru page reproduces an Associated Press story.
     assert bib.entries["opiniguru-2025-04-22"].fields["note"] == (

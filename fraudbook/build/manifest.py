@@ -13,13 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from ..data.coverage import COVERED_MIN_ITEMS
+from ..paths import MANIFEST, ROOT, relative
 from .params import ParameterError, check_parameters, template_parameters
-from .paths import MANIFEST, ROOT, relative
-
-
-# A country is "covered" (gets its own page from a `for_each: {country: covered}` run) when
-# the data holds at least this many figures and events about it.
-COVERED_MIN_ITEMS = 3
 
 
 class ManifestError(ValueError):
@@ -79,6 +75,8 @@ def read_manifest(path: Path | None = None, known: dict[str, set[str]] | None = 
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ManifestError(f"{relative(path)}: manifest not found") from exc
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"{relative(path)}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except yaml.YAMLError as exc:
         raise ManifestError(f"{relative(path)}: not valid YAML: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("runs"), list) or not doc["runs"]:
@@ -115,8 +113,10 @@ def read_manifest(path: Path | None = None, known: dict[str, set[str]] | None = 
         if Path(template).is_absolute() or Path(output).is_absolute():
             problems.append(f"{where}: template and output are repository-relative paths, never absolute")
             continue
-        if not (template.startswith("notebooks/") and template.endswith(".ipynb")):
-            problems.append(f"{where}: template '{template}' must be a notebooks/*.ipynb file")
+        # Compared as resolved paths: "notebooks/../book/x.ipynb" is not a template.
+        inside = (root / template).resolve().parent == (root / "notebooks").resolve()
+        if not (inside and template.endswith(".ipynb")):
+            problems.append(f"{where}: template '{template[:120]}' must be a notebooks/*.ipynb file")
         # Every page sits directly in book/, so that pages can link to each other (e.g. to the
         # list of sources) with the same relative address.
         if not re.fullmatch(r"book/[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb", output):

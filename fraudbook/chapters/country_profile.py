@@ -16,8 +16,9 @@ import html
 import altair as alt
 import pandas as pd
 
-from .. import charts, text
-from ..load import date_bounds
+from ..kit import charts
+from ..kit import words as text
+from ..data.load import date_bounds
 
 # Names that take "the" in running prose ("in the Philippines").
 ARTICLE_NAMES = {"Philippines", "United States", "United Kingdom", "Netherlands",
@@ -474,9 +475,9 @@ def section_output(figures: pd.DataFrame, section: str, name: str):
 
 def conflicts_output(ds, figures: pd.DataFrame, name: str):
     """The known disagreements touching the page's figures, or a sentence saying there is none."""
-    from IPython.display import HTML, Markdown
+    from IPython.display import Markdown
 
-    from ..page import table
+    from ..kit.page import table
 
     rows = country_conflicts(ds.conflicts, ds.figures_with_meta(), figures.index)
     if rows.empty:
@@ -492,7 +493,7 @@ def places_output(ds, country: str, name: str):
     """The places in the country with coordinates and gazetteer source, or a sentence."""
     from IPython.display import Markdown
 
-    from ..page import table
+    from ..kit.page import table
 
     rows = country_places(ds.places, ds.sources, country)
     if rows.empty:

@@ -17,15 +17,15 @@ scale; counts are counts of rows of the book's own tables.
 from __future__ import annotations
 
 import html
-import math
-import re
 
 import altair as alt
 import pandas as pd
 
-from .. import charts, text
-from ..load import Dataset
-from ..numbers import SCALES
+from ..kit import charts
+from ..kit import words as text
+from ..data.load import Dataset, blank, split_list
+from ..kit import escape, page
+from ..data.numbers import SCALES
 
 DIFFERS = ("number", "scope", "period", "method", "attribution")
 DIFFERS_WORDS = {
@@ -52,72 +52,6 @@ REGISTER_PAGE = "data-and-methods.html"
 
 # --------------------------------------------------------------------------- shared helpers
 
-def _blank(v) -> bool:
-    return v is None or v == "" or (isinstance(v, float) and math.isnan(v))
-
-
-def figure_ids(conflict: pd.Series) -> list[str]:
-    """The figure ids a conflict names, in the order written."""
-    return [i.strip() for i in str(conflict["figure_ids"]).split(";") if i.strip()]
-
-
-def geography_names(codes: str, geographies: pd.DataFrame) -> str:
-    """'Cambodia, Laos and Myanmar (one combined figure)' from 'KHM;LAO;MMR'."""
-    parts = [c.strip() for c in str(codes).split(";") if c.strip()]
-    names = [geographies.loc[c, "name"] if c in geographies.index else c for c in parts]
-    if len(names) <= 1:
-        return names[0] if names else ""
-    return ", ".join(names[:-1]) + " and " + names[-1] + " (one combined figure)"
-
-
-def source_quality(row: pd.Series) -> str:
-    """'republication of Associated Press text, medium confidence'."""
-    kind = str(row["source_kind"])
-    if kind == "republication" and not _blank(row.get("original")):
-        kind = f"republication of {row['original']} text"
-    return f"{kind}, {row['confidence']} confidence"
-
-
-def md_escape(s: str) -> str:
-    """Text from the data made safe inside MyST Markdown (a heading, a paragraph)."""
-    return re.sub(r"([\\`*_{}\[\]<>#$|~!])", r"\\\1", str(s))
-
-
-def html_table(df: pd.DataFrame, columns: dict[str, str], raw_html: tuple[str, ...] = (),
-               row_id=None, caption: str | None = None, numeric: tuple[str, ...] = (),
-               css: str = "fraudbook-table") -> str:
-    """page.table as an HTML string, full width, with an id on each row for deep links."""
-    from ..page import table
-
-    return table(df, columns, numeric=numeric, raw_html=raw_html, caption=caption,
-                 row_id=row_id, css=f"{css} fraudbook-wide").data
-
-
-def soft(t: str) -> str:
-    """Escaped text whose long snake_case or path-like words may wrap after '_' and '/'."""
-    return re.sub(r"([_/])", r"\1<wbr>", html.escape(str(t)))
-
-
-def _small(t: str) -> str:
-    return f'<br><span class="fraudbook-quote">{t}</span>' if t else ""
-
-
-def breakable(ident: str) -> str:
-    """An id as HTML that may wrap after '_' and '-' (long ids otherwise widen tables)."""
-    return re.sub(r"([_-])", r"\1<wbr>", html.escape(str(ident)))
-
-
-def with_statements(figs: pd.DataFrame, geographies: pd.DataFrame) -> pd.DataFrame:
-    """Figures joined with metadata, plus amount, period, linked source, place, source quality."""
-    out = figs.copy()
-    out["amount"] = [text.amount(r) for _, r in out.iterrows()]
-    out["period_text"] = [text.period(r) for _, r in out.iterrows()]
-    out["source_html"] = [text.source_link(r) for _, r in out.iterrows()]
-    out["source_label"] = [text.source_label(r) for _, r in out.iterrows()]
-    out["where"] = [geography_names(g, geographies) for g in out["geography"]]
-    out["source_quality"] = [source_quality(r) for _, r in out.iterrows()]
-    return out
-
 
 # --------------------------------------------------------------------------- disagreements
 
@@ -141,17 +75,17 @@ def select_conflicts(conflicts: pd.DataFrame, show_all: bool = True,
 def conflict_figures(ds: Dataset, conflict: pd.Series, meta: pd.DataFrame | None = None) -> pd.DataFrame:
     """The conflict's figures with display columns, in the order the conflict lists them."""
     meta = ds.figures_with_meta() if meta is None else meta
-    figs = with_statements(meta.loc[figure_ids(conflict)], ds.geographies)
-    uses = "" if _blank(conflict.get("book_uses")) else str(conflict["book_uses"])
+    figs = page.statements(meta.loc[split_list(conflict["figure_ids"])], ds.geographies)
+    uses = "" if blank(conflict.get("book_uses")) else str(conflict["book_uses"])
     figs["book_uses"] = ["yes" if fid == uses else "" for fid in figs.index]
     figs["used"] = [("The book uses this figure" if fid == uses else "Another figure") if uses
                     else "Shown side by side" for fid in figs.index]
-    figs["what_html"] = [html.escape(str(r.indicator_title)) + _small(html.escape(r.where))
+    figs["what_html"] = [html.escape(str(r.indicator_title)) + escape.small(html.escape(r.where))
                          for r in figs.itertuples()]
-    figs["amount_html"] = [f"<strong>{html.escape(r.amount)}</strong>" + _small(html.escape(r.period_text))
+    figs["amount_html"] = [f"<strong>{html.escape(r.amount)}</strong>" + escape.small(html.escape(r.period_text))
                            for r in figs.itertuples()]
-    figs["source_cell"] = [r.source_html + _small(html.escape(r.source_quality)) for r in figs.itertuples()]
-    figs["figure_link"] = [f'<a href="{REGISTER_PAGE}#figure-{html.escape(fid)}">{breakable(fid)}</a>'
+    figs["source_cell"] = [r.source_html + escape.small(html.escape(r.source_quality)) for r in figs.itertuples()]
+    figs["figure_link"] = [f'<a href="{REGISTER_PAGE}#figure-{html.escape(fid)}">{escape.wrap_ids(fid)}</a>'
                            for fid in figs.index]
     return figs
 
@@ -159,7 +93,7 @@ def conflict_figures(ds: Dataset, conflict: pd.Series, meta: pd.DataFrame | None
 def book_uses_text(conflict: pd.Series, figs: pd.DataFrame) -> str:
     """HTML: which figure the book uses, or that it shows them all side by side."""
     uses = conflict.get("book_uses")
-    if _blank(uses):
+    if blank(uses):
         return "none of them alone: where the topic comes up, the book shows them side by side."
     r = figs.loc[uses]
     return f"{text.statement(r)} (figure {html.escape(str(uses))})."
@@ -173,7 +107,7 @@ def conflict_body_html(conflict: pd.Series, figs: pd.DataFrame) -> str:
         f"<strong>Which the book uses:</strong> {book_uses_text(conflict, figs)}</p>"
         f'<p>{html.escape(str(conflict["explanation"]))}</p>'
     )
-    table = html_table(
+    table = page.html_table(
         figs.reset_index(),
         {"figure_link": "Figure", "what_html": "What is counted, where", "amount_html": "Amount as stated, period",
          "source_cell": "Source (hover for the quote), kind of source", "book_uses": "Used by the book"},
@@ -281,7 +215,7 @@ def dot_chart(conflict: pd.Series, data: pd.DataFrame) -> alt.LayerChart:
 def section_markdown(conflict_id: str, topic: str, prefix: str, has_chart: bool) -> str:
     """The MyST of one conflict's section: label, heading, glued body, figure, chart data."""
     key = f"{prefix}-{conflict_id}"
-    out = [f"(conflict-{conflict_id})=", f"### {md_escape(topic)}", "",
+    out = [f"(conflict-{conflict_id})=", f"### {escape.md(topic)}", "",
            f"```{{glue}} {key}-body", "```", ""]
     if has_chart:
         out += [f"```{{glue:figure}} {key}-chart", f":name: fig-{key}", "",
@@ -304,8 +238,8 @@ def hidden_markdown(hidden: pd.DataFrame, shown_kinds, show_all: bool) -> str:
            "The other disagreements are listed here so that links to them still lead somewhere; "
            "the full page shows each with its figures.", ""]
     for cid, c in hidden.iterrows():
-        out += [f"(conflict-{cid})=", f"### {md_escape(c['topic'])}", "",
-                f"What differs: {md_escape(c['differs'])}. Not shown on this run.", ""]
+        out += [f"(conflict-{cid})=", f"### {escape.md(c['topic'])}", "",
+                f"What differs: {escape.md(c['differs'])}. Not shown on this run.", ""]
     return "\n".join(out)
 
 
@@ -319,145 +253,11 @@ def summary_table(conflicts: pd.DataFrame, figs_by_conflict: dict[str, pd.DataFr
             "topic_html": f'<a href="#conflict-{html.escape(cid)}">{html.escape(str(c["topic"]))}</a>',
             "differs": c["differs"],
             "figures": "; ".join(f"{r.amount} ({r.source_label})" for r in figs.itertuples()),
-            "uses": "side by side" if _blank(uses) else f"{figs.loc[uses, 'amount']} ({uses})",
+            "uses": "side by side" if blank(uses) else f"{figs.loc[uses, 'amount']} ({uses})",
         })
     return pd.DataFrame(rows, columns=["topic_html", "differs", "figures", "uses"])
 
 
 # --------------------------------------------------------------------------- data and methods
 
-def data_dictionary(ds: Dataset) -> pd.DataFrame:
-    """Every indicator with its metadata and the number of figures that use it."""
-    n = ds.figures["indicator"].value_counts()
-    d = ds.indicators.copy()
-    d["n_figures"] = [int(n.get(i, 0)) for i in d.index]
-    d = d.reset_index()
-    d["indicator_html"] = [f"<strong>{html.escape(r.title)}</strong><br><code>{breakable(r.indicator)}</code>"
-                           for r in d.itertuples()]
-    d["unit_measure"] = [f"{r.unit}, {r.measures.replace('_', ' ')}" for r in d.itertuples()]
-    d["description_html"] = [soft(t) for t in d["description"]]
-    d["caveats_html"] = [soft(t) for t in d["caveats"]]
-    return d
 
-
-def sources_table(ds: Dataset) -> pd.DataFrame:
-    """Every source with kind, confidence, original, a link, and how many figures cite it."""
-    n = ds.figures["source_id"].value_counts()
-    s = ds.sources.copy()
-    s["n_figures"] = [int(n.get(i, 0)) for i in s.index]
-    s["date_text"] = [text.when(d) for d in s["date_published"]]
-    s["source_cell"] = [
-        f"<strong>{html.escape(r.publisher)}</strong>" + (f", {html.escape(r.date_text)}" if r.date_text else "")
-        + "<br>" + (f'<a href="{html.escape(r.url, quote=True)}">{soft(r.title)}</a>' if r.url
-                    else f"{soft(r.title)} (no web address known)")
-        for r in s.itertuples()]
-    s["kind_cell"] = [f"{html.escape(r.kind)}, {html.escape(r.confidence)} confidence"
-                      + (_small("text of " + html.escape(r.original)) if r.original else "")
-                      for r in s.itertuples()]
-    s = s.reset_index()
-    s["_p"] = s["publisher"].str.lower()
-    return s.sort_values(["_p", "date_published", "source_id"]).drop(columns="_p").reset_index(drop=True)
-
-
-def source_counts(ds: Dataset) -> pd.DataFrame:
-    """Sources and figures by kind of source and confidence (long format, every pair that occurs)."""
-    n = ds.figures["source_id"].value_counts()
-    s = ds.sources.copy()
-    s["n_figures"] = [int(n.get(i, 0)) for i in s.index]
-    g = (s.groupby(["kind", "confidence"], observed=True)
-         .agg(sources=("n_figures", "size"), figures=("n_figures", "sum")).reset_index())
-    g["_k"] = g["kind"].map({k: i for i, k in enumerate(
-        ("official", "wire", "newspaper", "research", "republication", "dataset"))})
-    g["_c"] = g["confidence"].map({"high": 0, "medium": 1, "low": 2})
-    return g.sort_values(["_k", "_c"]).drop(columns=["_k", "_c"]).reset_index(drop=True)
-
-
-def register(ds: Dataset, meta: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every figure with display columns and links to the disagreements it is part of."""
-    meta = ds.figures_with_meta() if meta is None else meta
-    r = with_statements(meta, ds.geographies)
-    links: dict[str, list[str]] = {}
-    for cid, c in ds.conflicts.iterrows():
-        for fid in figure_ids(c):
-            links.setdefault(fid, []).append(
-                f'<a href="{DISAGREEMENTS_PAGE}#conflict-{html.escape(cid)}">{html.escape(cid)}</a>')
-    r["conflicts_html"] = [", ".join(links.get(fid, [])) for fid in r.index]
-    r["quote_text"] = r["quote"]
-    r = r.reset_index()
-    r["figure_html"] = [breakable(f) for f in r["figure_id"]]
-    r["what_html"] = [f'<a href="#indicator-{html.escape(x.indicator)}">{html.escape(str(x.indicator_title))}</a>'
-                      + _small(html.escape(x.where)) for x in r.itertuples()]
-    r["amount_html"] = [f"<strong>{html.escape(x.amount)}</strong>" + _small(html.escape(x.period_text))
-                        for x in r.itertuples()]
-    r["source_cell"] = [x.source_html + (_small("Disagreements: " + x.conflicts_html) if x.conflicts_html else "")
-                        for x in r.itertuples()]
-    return r
-
-
-_BIB_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
-    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-}
-
-
-def bib_escape(s: str) -> str:
-    """Text for a BibTeX field: LaTeX special characters escaped, whitespace collapsed.
-
-    '$' stays as it is: pybtex (which renders the bibliography) prints a bare '$' literally
-    but would print '\\$' with its backslash; '%' must be escaped or pybtex drops the rest.
-    """
-    s = " ".join(str(s).split())
-    return "".join(_BIB_SPECIAL.get(ch, ch) for ch in s)
-
-
-def _bib_url(u: str) -> str:
-    # Field values are brace-delimited: only unbalanced braces could break the file, and a
-    # backslash would start a command; both are percent-encoded (URLs in the data have none).
-    return u.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
-
-
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-
-def bibtex(ds: Dataset) -> str:
-    """A .bib file with one @misc entry per source (key = source_id), sorted by key.
-
-    Fields: title (protected from case changes), howpublished and organization (the
-    publisher), year, month and date where known, url, and note = 'kind, confidence'
-    (plus whose text a republication carries).
-    """
-    entries = []
-    for sid in sorted(ds.sources.index):
-        s = ds.sources.loc[sid]
-        fields = [("title", "{" + bib_escape(s["title"]) + "}"),
-                  ("howpublished", bib_escape(s["publisher"])),
-                  ("organization", bib_escape(s["publisher"]))]
-        d = str(s["date_published"] or "")
-        if d:
-            fields.append(("year", d[:4]))
-            if len(d) >= 7:
-                fields.append(("month", MONTHS[int(d[5:7]) - 1]))
-            fields.append(("date", d))
-        if s["url"]:
-            fields.append(("url", _bib_url(str(s["url"]))))
-        note = f"{s['kind']}, {s['confidence']} confidence"
-        if not _blank(s.get("original")) and s["original"]:
-            note += f"; text of {s['original']}"
-        fields.append(("note", bib_escape(note)))
-        # The month is a BibTeX macro (oct), so it stays unbraced and styles can spell it out.
-        body = ",\n".join(f"  {k} = {v}" if k == "month" else f"  {k} = {{{v}}}" for k, v in fields)
-        entries.append(f"@misc{{{sid},\n{body}\n}}\n")
-    return "% Generated from data/sources.csv by fraudbook.chapters.evidence.bibtex; do not edit.\n\n" \
-        + "\n".join(entries)
-
-
-def write_bibtex(ds: Dataset, path) -> bool:
-    """Write bibtex(ds) to `path` if it changed; True when the file was (re)written."""
-    from pathlib import Path
-
-    p = Path(path)
-    new = bibtex(ds)
-    if p.exists() and p.read_text(encoding="utf-8") == new:
-        return False
-    p.write_text(new, encoding="utf-8")
-    return True

@@ -19,8 +19,12 @@ import pandas as pd
 
 from . import schema
 from .numbers import SCALES, states_number
-from .paths import DATA, relative
+from ..paths import DATA, relative
 
+# What a URL in the data may look like: http(s), no spaces, quotes, brackets or angle
+# brackets (they could end a Markdown link or an HTML attribute early). The kit's escaper
+# (fraudbook.kit.escape.href) applies the same rule to every link it writes.
+URL = re.compile(r"^https?://[^\s<>\"'`()\[\]{}\\^|]+$")
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -58,6 +62,20 @@ def date_bounds(text: str) -> tuple[date, date]:
         return _bounds(int(m[1]), m[2], m[3])
     except ValueError as exc:
         raise ValueError(f"'{text}' is not a date ({exc})") from None
+
+
+def blank(v) -> bool:
+    """True for a missing cell however it arrives: None, '', whitespace or a float NaN."""
+    if v is None:
+        return True
+    if isinstance(v, float):
+        return v != v  # NaN
+    return isinstance(v, str) and not v.strip()
+
+
+def split_list(cell) -> list[str]:
+    """The items of a `;`-separated cell (geography codes, figure ids), blanks dropped."""
+    return [c.strip() for c in ("" if blank(cell) else str(cell)).split(";") if c.strip()]
 
 
 def _bounds(y: int, mo: str | None, d: str | None) -> tuple[date, date]:
@@ -147,8 +165,9 @@ def _check_cells(rows, table: schema.Table, file: str, out: _Collector) -> None:
                     date_bounds(v)
                 except ValueError as exc:
                     out.add(file, n, col.name, str(exc))
-            elif col.kind == "url" and not re.match(r"^https?://\S+$", v):
-                out.add(file, n, col.name, f"'{v}' is not an http(s) URL")
+            elif col.kind == "url" and not URL.match(v):
+                out.add(file, n, col.name, f"'{v[:80]}' is not a plain http(s) URL (no spaces, "
+                        "quotes, brackets or angle brackets; percent-encode them)")
         key = row[table.key]
         if key:
             if key in seen:

@@ -12,7 +12,6 @@ another host.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from pathlib import Path
 
@@ -24,6 +23,9 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 WIDTH = 620
 
 VENDOR_BUNDLE = "vendor/vega-bundle.js"
+# Axis labels for counts and amounts: 1 k, 10 m, 3 bn ("G" would read as giga).
+NUMBER_LABELS = ("replace(replace(replace(format(datum.value, '~s'), 'G', ' bn'), 'M', ' m'), "
+                 "'k', ' k')")
 
 
 @alt.theme.register("fraudbook", enable=False)
@@ -49,24 +51,45 @@ def theme() -> alt.theme.ThemeConfig:
 
 def source_line(rows) -> str:
     """'Sources: Xinhua, 21 Nov 2023; People's Daily Online, 5 Jan 2024.' as safe Markdown."""
-    from .text import md_escape, source_label
+    from .escape import md
+    from .words import source_label
 
-    labels = list(dict.fromkeys(md_escape(source_label(r)) for _, r in rows.iterrows()))
+    labels = list(dict.fromkeys(md(source_label(r)) for _, r in rows.iterrows()))
     return ("Source: " if len(labels) == 1 else "Sources: ") + "; ".join(labels) + "."
+
+
+def number_axis(**kw) -> alt.Axis:
+    """A value axis labelled 1 k, 10 m, 3 bn."""
+    return alt.Axis(labelExpr=NUMBER_LABELS, **kw)
+
+
+def qualifier_shape(field: str, readings, axis: str = "y", title: str = "How the source states it",
+                    **legend) -> alt.Shape:
+    """The shape encoding of a field holding qualifier readings (fraudbook.kit.qualifiers):
+    the same mark and legend label for "more than", "nearly", "about"… on every chart.
+    The field must hold the legend labels (qualifiers.LABELS[reading])."""
+    from . import qualifiers
+
+    labels, shapes = qualifiers.legend(readings, axis)
+    opts = {"orient": "bottom", "direction": "vertical", "labelLimit": 500, **legend}
+    return alt.Shape(f"{field}:N", title=title, scale=alt.Scale(domain=labels, range=shapes),
+                     legend=alt.Legend(**opts))
 
 
 def chart_html(spec: dict) -> str:
     """The HTML for one chart: a stable-id container with its spec as inert JSON."""
     body = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     chart_id = "chart-" + hashlib.sha1(body.encode("utf-8")).hexdigest()[:12]
+    from .escape import html_text
+
     description = spec.get("description", "")
     # "</" inside the JSON would end the script element early; "<\/" is the same JSON.
     body = body.replace("</", "<\\/")
     return (
         f'<div class="fraudbook-chart" id="{chart_id}" role="figure" '
-        f'aria-label="{html.escape(description, quote=True)}" tabindex="0">'
+        f'aria-label="{html_text(description)}" tabindex="0">'
         f'<script type="application/json" class="fraudbook-chart-spec">{body}</script>'
-        f'<p class="fraudbook-chart-fallback">{html.escape(description)}</p>'
+        f'<p class="fraudbook-chart-fallback">{html_text(description)}</p>'
         "</div>"
     )
 

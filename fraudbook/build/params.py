@@ -12,9 +12,15 @@ trailing comment that narrows the allowed values:
     headline: list = [           # figure
         "UNODC-01", "IC3-2024-L2"]
 
+    start: str = "2020-01-01"    # date
+    end: str = "2026-12-31"      # date after: start
+    first_year: int = 2021       # year
+
 `# choices: a, b` limits a value (or each item of a list) to those; `# geography` to the
-codes in data/geographies.csv; `# figure` to the ids in data/figures.csv. The comment sits
-on the line where the assignment starts. Checks run before any notebook executes.
+codes in data/geographies.csv; `# figure` to the ids in data/figures.csv; `# date` to an
+ISO day YYYY-MM-DD and `# year` to a plausible year, `after: other` to a value not before
+another parameter's. The comment sits on the line where the assignment starts. Every check
+runs before any notebook executes.
 """
 
 from __future__ import annotations
@@ -25,9 +31,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import relative
+from ..kit.dates import DateParameterError, check_year, parse_day, short_repr
+from ..paths import relative
 
-REFERENCES = ("geography", "figure")  # id lists a parameter may be checked against
+# What a trailing comment may check a value against: ids in data/ ("geography", "figure"),
+# or a form ("date": YYYY-MM-DD, "year": a plausible year), checked before any kernel starts.
+REFERENCES = ("geography", "figure", "date", "year")
 TYPES = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict}
 
 
@@ -41,7 +50,8 @@ class Parameter:
     type: type
     default: object
     choices: tuple[str, ...] = ()
-    refers_to: str | None = None   # "geography" or "figure": values must be known ids
+    refers_to: str | None = None   # one of REFERENCES
+    after: str | None = None       # "# date after: start": not before that parameter
 
     @property
     def required(self) -> bool:
@@ -94,7 +104,8 @@ def template_parameters(path: Path) -> dict[str, Parameter]:
         if m:
             choices = tuple(c.strip() for c in m.group(1).split(","))
         refers = next((r for r in REFERENCES if comment.startswith(r)), None)
-        params[name] = Parameter(name, ptype, default, choices, refers)
+        after = re.match(r"(?:date|year)\s+after:\s*([A-Za-z_]\w*)", comment)
+        params[name] = Parameter(name, ptype, default, choices, refers, after[1] if after else None)
     return params
 
 
@@ -112,8 +123,8 @@ def check_parameters(values: dict, declared: dict[str, Parameter], where: str,
     problems = []
     for name in values:
         if name not in declared:
-            known = ", ".join(declared) or "(none)"
-            problems.append(f"unknown parameter '{name}' (the template declares: {known})")
+            names = ", ".join(declared) or "(none)"
+            problems.append(f"unknown parameter '{str(name)[:60]}' (the template declares: {names})")
     for name, p in declared.items():
         if name not in values:
             if p.required:
@@ -121,18 +132,48 @@ def check_parameters(values: dict, declared: dict[str, Parameter], where: str,
             continue
         v = values[name]
         if not _type_ok(v, p.type):
-            problems.append(f"parameter '{name}' must be {p.type.__name__}, got {type(v).__name__} {v!r}")
+            problems.append(f"parameter '{name}' must be {p.type.__name__}, got {type(v).__name__} {short_repr(v)}")
             continue
         items = v if isinstance(v, list) else [v]
+        if isinstance(v, list) and any(isinstance(i, (list, dict)) for i in items):
+            problems.append(f"parameter '{name}' must be a flat list of values, got a nested "
+                            f"list {short_repr(v)}")
+            continue
+        if p.refers_to == "date" or p.refers_to == "year":
+            try:
+                for i in items:
+                    (parse_day if p.refers_to == "date" else check_year)(name, i)
+            except DateParameterError as exc:
+                problems.append(str(exc))
+            continue
         if p.choices:
             bad = [i for i in items if str(i) not in p.choices]
             if bad:
-                problems.append(f"parameter '{name}' has {bad!r}; allowed: {', '.join(p.choices)}")
+                problems.append(f"parameter '{name}' has {short_repr(bad)}; allowed: {', '.join(p.choices)}")
         if p.refers_to and known is not None and p.refers_to in known:
             bad = [i for i in items if i not in known[p.refers_to]]
             if bad:
                 table = "geographies" if p.refers_to == "geography" else "figures"
-                problems.append(f"parameter '{name}' has unknown {p.refers_to} id(s) {bad!r} (see data/{table}.csv)")
+                problems.append(f"parameter '{name}' has unknown {p.refers_to} id(s) {short_repr(bad)} (see data/{table}.csv)")
+    full = {name: values.get(name, p.default) for name, p in declared.items()}
+    if not problems:
+        problems += _order_problems(full, declared)
     if problems:
         raise ParameterError(f"{where}: " + "; ".join(problems))
-    return {name: values.get(name, p.default) for name, p in declared.items()}
+    return full
+
+
+def _order_problems(values: dict, declared: dict[str, Parameter]) -> list[str]:
+    """`# date after: start` / `# year after: first_year`: this value is not before that one."""
+    out = []
+    for name, p in declared.items():
+        other = p.after
+        if not other:
+            continue
+        if other not in declared:
+            out.append(f"parameter '{name}' is declared after unknown parameter '{other}'")
+        elif values.get(name) is not None and values.get(other) is not None \
+                and values[name] < values[other]:
+            out.append(f"parameter '{other}' ({values[other]}) is after parameter '{name}' "
+                       f"({values[name]}); it must be on or before it")
+    return out

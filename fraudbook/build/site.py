@@ -1,0 +1,84 @@
+"""Render book/ with Jupyter Book (warnings are errors) and swap the result into _build/html.
+
+The site is built aside, in `_build/site/`, and swapped in only when Jupyter Book finishes with
+no warning, so a failed build leaves the previous site as it was. It is skipped when the
+pages, configuration and static files are those of the current site.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ..data.bibliography import write_bibtex
+from ..data.load import load
+from ..kit import charts
+from ..kit.escape import html_text
+from ..paths import Layout
+from .errors import BuildError
+from .publish import swap_in
+
+SITE_STAMP = ".fraudbook-site-inputs"
+
+
+def site_inputs(layout: Layout) -> list[Path]:
+    root = layout.root
+    files = [p for p in layout.book.rglob("*") if p.is_file()]
+    files += [p for p in layout.static.rglob("*") if p.is_file() and "vendor" not in p.parts]
+    files += [root / n for n in ("_config.yml", "_toc.yml", "requirements.txt") if (root / n).exists()]
+    return files
+
+
+def book_title(layout: Layout) -> str:
+    """The book's title, as _config.yml gives it (the one place it is written)."""
+    import yaml
+
+    config = yaml.safe_load((layout.root / "_config.yml").read_text(encoding="utf-8")) or {}
+    return str(config.get("title") or "The book")
+
+
+def write_root_redirect(html_dir: Path, title: str) -> None:
+    """The site's root index.html: a small valid page that sends readers to book/index.html.
+
+    Jupyter Book writes a bare meta-refresh line there, with no title or document structure.
+    """
+    (html_dir / "index.html").write_text(
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html_text(title)}</title>\n"
+        '<meta http-equiv="refresh" content="0; url=book/index.html">\n'
+        '<link rel="canonical" href="book/index.html">\n</head>\n<body>\n'
+        '<p><a href="book/index.html">Open the book</a>.</p>\n</body>\n</html>\n',
+        encoding="utf-8")
+
+
+def build_site(layout: Layout, log=print, force: bool = False) -> None:
+    from .digest import site_digest
+
+    # The bibliography is generated from data/sources.csv, never edited by hand.
+    write_bibtex(load(layout.data), layout.book / "references.bib")
+    digest = site_digest(layout.root, site_inputs(layout))
+    stamp = layout.site / SITE_STAMP
+    if not force and stamp.exists() and stamp.read_text() == digest:
+        log(f"site up to date: {layout.relative(layout.site / 'index.html')}")
+        return
+    if layout.site_work.exists():
+        shutil.rmtree(layout.site_work)  # a clean build: Sphinx only re-warns about files it re-reads
+    charts.write_vendor_bundle(layout.static)
+    jb = Path(sys.executable).parent / "jb"
+    work = os.path.relpath(layout.site_work, layout.root)
+    cmd = [str(jb), "build", ".", "--path-output", work, "-n", "-W", "--keep-going"]
+    log("$ jb " + " ".join(cmd[1:]))
+    env = {**os.environ, **layout.kernel_env()}
+    proc = subprocess.run(cmd, cwd=layout.root, capture_output=True, text=True, env=env)
+    built = layout.site_work / "_build" / "html"
+    if proc.returncode != 0 or not (built / "index.html").exists():
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-40:])
+        raise BuildError(f"jupyter-book build failed (exit {proc.returncode}); the previous site is unchanged.\n"
+                         f"  reports: {layout.relative(built / 'reports')}\n{tail}")
+    write_root_redirect(built, book_title(layout))
+    (built / SITE_STAMP).write_text(digest)
+    swap_in(built, layout.site)
+    log(f"site built: {layout.relative(layout.site / 'index.html')}")

@@ -1,0 +1,46 @@
+"""The one escaper: every piece of text from the data that reaches Markdown or HTML goes
+through these functions, so markup in a cell is always shown as text.
+
+- `html_text`: text inside an element or an attribute (quotes escaped too).
+- `md`: text inside glued or generated MyST Markdown (HTML escaped and Markdown made inert).
+- `href`: a URL for an href; anything that is not a plain http(s) URL is refused.
+- `wrap_ids`: an identifier or path that may wrap after `_`, `-` and `/` in a narrow column.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..data.load import URL
+
+# Characters with a meaning in MyST Markdown (inline and at line start); "$" for dollar math.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#$|~!])")
+
+
+def html_text(text) -> str:
+    """Text safe inside an HTML element or a quoted attribute."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def md(text) -> str:
+    """Text from the data made safe inside MyST Markdown: HTML escaped, Markdown inert."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape("" if text is None else str(text), quote=False))
+
+
+def href(url) -> str:
+    """A URL checked and escaped for an href attribute (ValueError for anything else)."""
+    u = "" if url is None else str(url).strip()
+    if not URL.match(u):
+        raise ValueError(f"not a plain http(s) URL: {u[:80]!r}")
+    return html.escape(u, quote=True)
+
+
+def wrap_ids(text) -> str:
+    """Escaped text that may wrap after '_', '-' and '/' (long ids otherwise widen tables)."""
+    return re.sub(r"([_/-])", r"\1<wbr>", html_text(text))
+
+
+def small(inner_html: str) -> str:
+    """A second, smaller line in a table cell (already-safe HTML in, HTML out)."""
+    return f'<br><span class="fraudbook-quote">{inner_html}</span>' if inner_html else ""
