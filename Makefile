@@ -1,6 +1,7 @@
-# Two commands on a fresh machine: `make book` then `make test`. See README.md.
+# Two commands on a fresh machine: `make book` then `make test`. `make` alone lists every target.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,24 +9,41 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 JOBS ?=            # parallel runs (default: one per core)
 JOBS_FLAG := $(if $(strip $(JOBS)),--jobs $(strip $(JOBS)),)
+PYTEST := $(PY) -m pytest
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 NODE_STAMP := node_modules/.installed-stamp
+SYSTEM_STAMP := $(VENV)/.system-deps-stamp
 
-.PHONY: book test check serve execute site run bench site-report clean lock
+.PHONY: help book test test-fast lint format check serve execute site run toc bench site-report clean lock system-deps
 
-# The virtual environment, rebuilt when the pins change.
+help:  ## list every target (this text)
+	@echo "Scam centres and the money they take: make targets"
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "Variables: JOBS=N (parallel runs), PORT=N (make serve), NAME= PARAMS= (make run)"
+
+# The virtual environment, rebuilt when the lock changes: every package pinned with its hash.
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
+# Chromium, Node/npm and Java for the browser tests: installed by apt-get when run as root,
+# else one message naming the command, before anything runs.
+$(SYSTEM_STAMP): scripts/system-deps.sh | $(STAMP)
+	bash scripts/system-deps.sh
+	touch $@
+
+system-deps:  ## install (as root) or name the system packages the tests need
+	bash scripts/system-deps.sh
+
 # axe-core and the Nu Html Checker for the browser tests, pinned in package-lock.json.
-$(NODE_STAMP): package.json package-lock.json
+$(NODE_STAMP): package.json package-lock.json $(SYSTEM_STAMP)
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-book: $(STAMP)  ## validate data, execute every run with papermill, build _build/html
+book: $(STAMP)  ## validate data, execute every changed run with papermill, build _build/html
 	$(PY) -m fraudbook build $(JOBS_FLAG)
 
 execute: $(STAMP)  ## validate data and execute the runs into book/ (no site)
@@ -34,34 +52,51 @@ execute: $(STAMP)  ## validate data and execute the runs into book/ (no site)
 site: $(STAMP)  ## render book/ into _build/html (no execution)
 	$(PY) -m fraudbook site
 
-# One run on demand, into scratch/NAME.ipynb (book/ untouched), e.g.
+# One run on demand, into scratch/NAME.ipynb and a preview scratch/NAME.html (book/ untouched):
 #   make run NAME=losses PARAMS="currency=EUR first_year=2021"
-run: $(STAMP)
-	test -n "$(NAME)" || { echo "usage: make run NAME=<run in runs.yml> [PARAMS='name=value ...']" >&2; exit 2; }
-	$(PY) -m fraudbook run $(NAME) $(foreach p,$(PARAMS),--set '$(p)')
+run: $(STAMP)  ## one run into scratch/ with a preview page: NAME=losses PARAMS="currency=EUR"
+	test -n '$(subst ','"'"',$(value NAME))' || { echo "usage: make run NAME=<run in runs.yml> [PARAMS='name=value ...']" >&2; exit 2; }
+	$(PY) -m fraudbook run '$(subst ','"'"',$(value NAME))' --params '$(subst ','"'"',$(value PARAMS))'
 
 check: $(STAMP)  ## validate data/ alone
 	$(PY) -m fraudbook check
 
+toc: $(STAMP)  ## write _toc.yml from runs.yml
+	$(PY) -m fraudbook toc
+
+lint: $(STAMP)  ## ruff: lint the package, tests and benchmarks
+	$(PY) -m ruff check fraudbook tests benchmarks
+
+format: $(STAMP)  ## ruff: fix import order and other safe fixes
+	$(PY) -m ruff check --fix fraudbook tests benchmarks
+
 # The committed outputs in book/ are compared by nbval as they are: nothing re-executes
 # into book/ before that comparison.
-test: $(STAMP) $(NODE_STAMP)  ## the whole test suite: package, data, manifest, runner, nbval on book/, browser
-	$(PY) -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+test: $(STAMP) $(NODE_STAMP)  ## everything: lint, package, data, build, nbval on book/, browser
+	$(PY) -m ruff check fraudbook tests benchmarks
+	$(PYTEST) tests book $(NBVAL)
+
+test-fast: $(STAMP)  ## the quick loop (a few seconds): lint and the tests not marked slow
+	$(PY) -m ruff check fraudbook tests benchmarks
+	$(PYTEST) tests -m "not slow" -q --ignore=tests/browser
 
 bench: $(STAMP)  ## build-speed benchmark in a temporary copy: prints a table
 	$(PY) benchmarks/bench.py $(if $(strip $(JOBS)),--jobs $(strip $(JOBS)),)
 
-site-report: $(STAMP)  ## every page in Chromium offline: charts drawn, bytes, time to last chart
+site-report: $(STAMP) $(SYSTEM_STAMP)  ## every page in Chromium offline: charts drawn, bytes, time to last chart
 	$(PY) benchmarks/site_report.py
 
-serve:  ## serve the built site on http://127.0.0.1:$(PORT)/
+serve:  ## serve the built site on 127.0.0.1 (PORT=8000)
 	test -f _build/html/index.html || { echo "no site yet: run 'make book' first" >&2; exit 1; }
-	$(PY) -m fraudbook.serve _build/html $(PORT)
+	$(PY) -m fraudbook.build.serve _build/html $(PORT)
 
-lock: $(STAMP)  ## re-pin requirements.txt from requirements.in
-	$(PY) -m pip install --quiet -r requirements.in
-	{ echo "# Every package the book installs, pinned (generated from requirements.in by \`make lock\`)."; \
-	  $(PY) -m pip freeze --exclude-editable; } > requirements.txt
+# pip-tools resolves pyproject.toml (the book's and the test tools' direct pins) into
+# requirements.txt with every transitive package pinned and hashed.
+lock:  ## re-resolve requirements.txt from pyproject.toml with hashes (pip-tools)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet pip-tools==7.6.2
+	$(VENV)/bin/pip-compile --quiet --extra test --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements.txt pyproject.toml
 
-clean:
-	rm -rf _build
+clean:  ## remove _build/ and scratch/
+	rm -rf _build scratch

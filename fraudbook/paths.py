@@ -30,7 +30,7 @@ class Layout:
     build_override: Path | None = None
 
     @classmethod
-    def from_env(cls, root: Path | str | None = None) -> "Layout":
+    def from_env(cls, root: Path | str | None = None) -> Layout:
         env_root = os.environ.get("FRAUDBOOK_ROOT")
         base = Path(root or env_root or PACKAGE_ROOT).resolve()
         data = os.environ.get("FRAUDBOOK_DATA")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 from pathlib import Path
@@ -75,6 +76,41 @@ GOOD = {
          "differs": "method", "explanation": "One is a point, one a range.", "book_uses": ""},
     ],
 }
+
+
+def citation_layout(old: dict) -> dict:
+    """The minimal dataset in the citation layout: each figure's and event's source and words
+    move to a primary citation in citations.csv; a corroborating citation, a small ledger of
+    changes and an audit row for every figure and event are added."""
+    good = copy.deepcopy(old)
+    cits = []
+    for f in good["figures"]:
+        cits.append({"citation_id": f"{f['figure_id']}-c1", "subject_id": f["figure_id"],
+                     "source_id": f.pop("source_id"), "role": "primary",
+                     "stated": f.pop("stated"), "quote": f.pop("quote"), "note": ""})
+    for e in good["events"]:
+        e.pop("stated", None)
+        cits.append({"citation_id": f"{e['event_id']}-c1", "subject_id": e["event_id"],
+                     "source_id": e.pop("source_id"), "role": "primary", "stated": "",
+                     "quote": e.pop("quote"), "note": ""})
+    cits.append({"citation_id": "DW-37-c2", "subject_id": "DW-37", "source_id": "xinhua-2023-11-21",
+                 "role": "corroborating", "stated": "$37 billion",
+                 "quote": "The region lost $37 billion to scams in 2023, the UN said.", "note": ""})
+    good["citations"] = cits
+    good["changes"] = [
+        {"change_id": "ch-001", "date": "2026-11-26", "edition": "2026.11", "kind": "merged",
+         "subject_id": "DW-37-OLD", "field": "", "old": "", "new": "DW-37", "reason": "same claim"},
+        {"change_id": "ch-002", "date": "2026-11-26", "edition": "2026.11", "kind": "corrected",
+         "subject_id": "CN-RANGE", "field": "period_end", "old": "2025", "new": "2024",
+         "reason": "the source's year"},
+    ]
+    good["audit"] = [{"subject_id": r[key], "checked": "2026-11-26", "verdict": "ok", "note": ""}
+                     for table, key in (("figures", "figure_id"), ("events", "event_id"))
+                     for r in good[table]]
+    return good
+
+
+GOOD = citation_layout(GOOD)
 
 
 def write_table(folder: Path, name: str, rows: list[dict]) -> Path:

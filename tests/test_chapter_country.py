@@ -7,6 +7,7 @@ import pytest
 
 from fraudbook.chapters import country_profile as cp
 from fraudbook.data.coverage import country_coverage
+from fraudbook.kit import names, qualifiers
 
 GEO = pd.DataFrame(
     [["MMR", "Myanmar", "country", ""], ["CHN", "China", "country", ""],
@@ -35,8 +36,8 @@ FIGS = _figs([
 
 
 def test_areas_belong_to_their_country():
-    assert cp.country_codes(GEO, "MMR") == ["MMR", "northern-myanmar", "myawaddy"]
-    assert cp.country_codes(GEO, "CHN") == ["CHN"]
+    assert names.country_codes(GEO, "MMR") == ["MMR", "northern-myanmar", "myawaddy"]
+    assert names.country_codes(GEO, "CHN") == ["CHN"]
 
 
 def test_country_figures_take_areas_combined_figures_and_partner_flows():
@@ -66,17 +67,30 @@ def test_flows_read_from_both_ends():
 
 
 def test_prose_names_and_lists():
-    assert cp.prose_name("Philippines") == "the Philippines"
-    assert cp.prose_name("Laos") == "Laos"
-    assert cp.join_words(["a", "b", "c"]) == "a, b and c"
-    assert cp.join_words(["a"]) == "a"
+    # The page reads places through the kit ("the Philippines", "a, b and c"), not a copy.
+    from fraudbook.data import coverage
+
+    assert cp.prose_name is names.prose_name and cp.join is names.join
+    assert cp.country_codes is names.country_codes and cp.parent_country is coverage.parent_country
+    for local in ("join_words", "_codes", "ARTICLE_NAMES", "marker", "MARKER_SHAPES"):
+        assert not hasattr(cp, local), local
+    out = cp.scope_text("northern-myanmar;PHL;KHM", "", GEO, "MMR")
+    assert out == ("Northern Myanmar, combined with the Philippines and Cambodia "
+                   "(one figure for all of them, not split)")
+    assert cp.sections_sentence(cp.country_figures(FIGS, GEO, "PHL"), "Philippines") == \
+        "Of the figures, 1 share or rate of change."
 
 
 def test_markers_keep_floors_and_ranges_visible():
-    assert cp.marker("more_than") == cp.marker("at_least") == "floor"
-    assert cp.marker("about") == "approximate"
-    assert cp.marker("range") == "range"
-    assert cp.marker("exact") == "exact"
+    mine = cp.country_figures(FIGS, GEO, "MMR")
+    mine = mine.assign(amount="a", period_text="p", source_label="s", scope="w")
+    rows = cp.value_chart_rows(mine, "people").set_index("figure_id")
+    # Marks come from the kit: "about" is its own reading (a diamond), not lumped with ceilings.
+    assert rows.loc["A", "marker"] == "floor" and rows.loc["C", "marker"] == "floor"
+    assert rows.loc["A", "marker_text"] == qualifiers.LABELS["floor"]
+    spec = cp.value_chart(rows.reset_index(), "t", "s", "y", "d").to_dict()
+    shape = spec["layer"][0]["encoding"]["shape"]["scale"]
+    assert dict(zip(shape["domain"], shape["range"], strict=False))[qualifiers.LABELS["floor"]] == "triangle-up"
 
 
 def test_value_chart_rows_scale_and_leave_out_unquantified():
@@ -109,10 +123,17 @@ def test_grouped_table_escapes_text_and_groups_by_indicator():
     assert '<a href="u">s</a>' in out
 
 
-def test_figure_markdown_puts_the_country_in_the_label():
-    md = cp.figure_markdown("cp-mmr-events", "Caption.")
+def test_figure_block_puts_the_country_in_the_label(monkeypatch):
+    from fraudbook.kit import page
+
+    glued = {}
+    monkeypatch.setattr(page, "_glue", lambda name, obj: glued.__setitem__(name, obj))
+    rows = pd.DataFrame([{"publisher": "P", "date_published": "2024-01-02", "a": "x"}])
+    md = page.figure_block("cp-mmr-events", object(), caption="Caption.", sources=rows,
+                           data=rows, columns={"a": "A"})
     assert md.startswith("```{glue:figure} cp-mmr-events\n:name: fig-cp-mmr-events\n")
-    assert "{glue:md}`cp-mmr-events-sources`" in md
+    assert "{glue:md}`cp-mmr-events-sources`" in md and "```{glue} cp-mmr-events-data" in md
+    assert {"cp-mmr-events", "cp-mmr-events-sources", "cp-mmr-events-data"} <= set(glued)
 
 
 # On the real data -------------------------------------------------------------------------

@@ -11,9 +11,8 @@ from pybtex.database import parse_string
 from fraudbook.chapters import data_and_methods as dm
 from fraudbook.chapters import disagreements as ev
 from fraudbook.data import bibliography
-from fraudbook.data.load import split_list
-from fraudbook.kit import names, page
-from fraudbook.data.load import load
+from fraudbook.data.load import load, split_list
+from fraudbook.kit import names, page, qualifiers
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +76,18 @@ def test_dot_data_puts_trillions_and_billions_on_one_scale_and_marks_floors():
     assert d.loc["B", "x"] == pytest.approx(442)
     assert (d.loc["R", "x_low"], d.loc["R", "x_high"]) == (pytest.approx(18), pytest.approx(37))
     assert math.isnan(d.loc["R", "x"])
-    assert d.loc["F", "reading"] == "floor" and d.loc["F", "shape"] == "triangle-right"
-    assert d.loc["C", "reading"] == "ceiling" and d.loc["C", "shape"] == "triangle-left"
-    assert d.loc["B", "reading"] == "point" and d.loc["R", "reading"] == "range"
+    # Readings and legend words come from the kit: "about" is its own reading (a diamond).
+    assert d.loc["F", "reading"] == "floor" and d.loc["C", "reading"] == "ceiling"
+    assert d.loc["B", "reading"] == "about" and d.loc["R", "reading"] == "range"
+    assert d.loc["T", "reading"] == "point"
+    assert d.loc["C", "reading_text"] == qualifiers.LABELS["ceiling"]
+    # On this horizontal axis a floor points right (to higher values), a ceiling left.
+    shape = ev.dot_chart(pd.Series({"topic": "t", "differs": "number"}), d.reset_index()
+                         ).to_dict()["layer"][1]["encoding"]["shape"]["scale"]
+    marks = dict(zip(shape["domain"], shape["range"], strict=False))
+    assert marks == {qualifiers.LABELS["point"]: "circle", qualifiers.LABELS["about"]: "diamond",
+                     qualifiers.LABELS["floor"]: "triangle-right",
+                     qualifiers.LABELS["ceiling"]: "triangle-left"}
     assert set(d["axis_title"]) == {"USD, billions"}
 
 
@@ -127,16 +135,22 @@ def test_real_myawaddy_conflict_draws_people_with_floors(real):
 
 # ------------------------------------------------------------------ sections and labels
 
-def test_section_markdown_labels_the_heading_and_places_the_glued_parts():
-    md = ev.section_markdown("ic3-2020-total", "FBI *IC3* losses", "disagreements", True)
+def test_section_markdown_labels_the_heading_and_places_the_glued_parts(monkeypatch):
+    monkeypatch.setattr(page, "_glue", lambda name, obj: None)
+    rows = pd.DataFrame([{"publisher": "FBI", "date_published": "2021-03-17", "a": "x"}])
+    block = page.figure_block("disagreements-ic3-2020-total", object(), caption="On one scale.",
+                              sources=rows, data=rows, columns={"a": "A"})
+    md = ev.section_markdown("ic3-2020-total", "FBI *IC3* losses", "disagreements", block)
     lines = md.splitlines()
     assert lines[0] == "(conflict-ic3-2020-total)="
     assert lines[1] == r"### FBI \*IC3\* losses"
     assert "```{glue} disagreements-ic3-2020-total-body" in md
-    assert "```{glue:figure} disagreements-ic3-2020-total-chart" in md
+    # The figure keeps its label, so {numref} links to it stay valid.
+    assert "```{glue:figure} disagreements-ic3-2020-total\n" in md
     assert ":name: fig-disagreements-ic3-2020-total" in md
     assert "{glue:md}`disagreements-ic3-2020-total-sources`" in md
-    assert "glue:figure" not in ev.section_markdown("x", "X", "disagreements", False)
+    assert "```{glue} disagreements-ic3-2020-total-data" in md
+    assert "glue:figure" not in ev.section_markdown("x", "X", "disagreements", None)
 
 
 def test_hidden_conflicts_keep_their_labels():
@@ -147,7 +161,7 @@ def test_hidden_conflicts_keep_their_labels():
 
 
 def test_every_real_conflict_gets_one_label(real):
-    mds = [ev.section_markdown(cid, c["topic"], "disagreements", True)
+    mds = [ev.section_markdown(cid, c["topic"], "disagreements")
            for cid, c in ev.select_conflicts(real.conflicts).iterrows()]
     labels = [line for md in mds for line in md.splitlines() if line.startswith("(conflict-")]
     assert sorted(labels) == sorted(f"(conflict-{c})=" for c in real.conflicts.index)

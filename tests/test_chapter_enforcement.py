@@ -1,12 +1,14 @@
-"""The enforcement and prevention chapters' rules (fraudbook.chapters.enforcement)."""
+"""The enforcement and prevention chapters' rules (fraudbook.chapters.enforcement and the
+prevention page's own part, fraudbook.chapters.prevention)."""
 
 from datetime import date
 
 import pandas as pd
 import pytest
 
-from fraudbook.kit import page
 from fraudbook.chapters import enforcement as en
+from fraudbook.chapters import prevention as pv
+from fraudbook.kit import dates, page, qualifiers
 
 
 def frame(rows):
@@ -20,29 +22,35 @@ def frame(rows):
     return page.statements(df)
 
 
-# --- parameters ---------------------------------------------------------------------
+# --- parameters (read with fraudbook.kit.dates, as the templates do) ---------------------
+
+def test_the_pages_keep_no_date_parser_of_their_own():
+    for module in (en, pv):
+        for name in ("parse_day", "date_window", "check_first_year", "ISO_DAY"):
+            assert not hasattr(module, name), f"{module.__name__}.{name}"
+
 
 @pytest.mark.parametrize("bad", ["2023/01/01", "2023-1-1", "2023", "yesterday", ""])
 def test_malformed_start_names_the_parameter(bad):
-    with pytest.raises(ValueError, match="parameter 'start'"):
-        en.date_window(bad, "2024-01-01")
+    with pytest.raises(dates.DateParameterError, match="parameter 'start'"):
+        dates.window(bad, "2024-01-01")
 
 
 def test_impossible_end_date_names_the_parameter():
-    with pytest.raises(ValueError, match="parameter 'end'"):
-        en.date_window("2023-01-01", "2023-02-30")
+    with pytest.raises(dates.DateParameterError, match="parameter 'end'"):
+        dates.window("2023-01-01", "2023-02-30")
 
 
 def test_start_after_end_is_refused():
-    with pytest.raises(ValueError, match="'start' .* after parameter 'end'"):
-        en.date_window("2025-01-01", "2024-12-31")
-    assert en.date_window("2024-01-01", "2024-01-01") == (date(2024, 1, 1), date(2024, 1, 1))
+    with pytest.raises(dates.DateParameterError, match="'start' .* after parameter 'end'"):
+        dates.window("2025-01-01", "2024-12-31")
+    assert dates.window("2024-01-01", "2024-01-01") == (date(2024, 1, 1), date(2024, 1, 1))
 
 
 @pytest.mark.parametrize("bad", [1800, 3000, "2021", True])
 def test_first_year_must_be_a_plausible_year(bad):
-    with pytest.raises(ValueError, match="first_year"):
-        en.check_first_year(bad)
+    with pytest.raises(dates.DateParameterError, match="first_year"):
+        dates.check_year("first_year", bad)
 
 
 def test_unknown_country_is_refused(ds):
@@ -80,8 +88,13 @@ def test_only_in_leaves_out_combined_figures():
 
 
 def test_since_year_drops_figures_ending_earlier(figs):
-    kept = en.since_year(en.of(figs, en.PREVENTION), 2024)
-    assert set(kept.index) == {"CN-2025-CALLS", "CN-2025-SMS"}
+    every = pv.of(figs, pv.PREVENTION)
+    kept = pv.since_year(every, 2024)
+    assert {"CN-2025-CALLS", "CN-2025-SMS"} <= set(kept.index)
+    assert "CN-2021-CALLS" in every.index and "CN-2021-CALLS" not in kept.index
+    assert (kept["period_end"].str[:4].astype(int) >= 2024).all()
+    assert set(every.index) - set(kept.index) == set(
+        every.index[every["period_end"].str[:4].astype(int) < 2024])
 
 
 def test_selection_sentence_names_areas(ds):
@@ -93,24 +106,31 @@ def test_selection_sentence_names_areas(ds):
 
 def test_myanmar_handover_milestones_in_order(figs):
     mm = en.of(figs, en.MYANMAR_TOTALS)
-    # The issue's sequence: 4,666 -> 31,000 -> 41,000 -> 49,000 -> over 50,000 -> over 53,000.
-    assert list(mm["value"]) == [4666, 31000, 41000, 49000, 50000, 53000]
-    assert list(mm["qualifier"].iloc[-2:]) == ["more_than", "more_than"]
+    # 4,666 -> 31,000 -> 41,000 -> 49,000 -> over 50,000. The "over 53,000" (Nov 2024) and
+    # "over 55,000" (Apr 2025) counted people arrested, not handed over: not these milestones.
+    assert list(mm["value"]) == [4666, 31000, 41000, 49000, 50000]
+    assert not {"CN-MM-2024-11-CUM", "CN-MM-2025-04-CUM"} & set(mm.index)
+    assert list(mm["qualifier"].iloc[-2:]) == ["exact", "more_than"]
 
 
 def test_milestones_are_drawn_as_milestones_not_differences(figs):
     rows = en.chart_rows(en.merge_same(en.of(figs, en.MYANMAR_TOTALS)))
-    assert list(rows["y"]) == [4666, 31000, 41000, 49000, 50000, 53000]
+    assert list(rows["y"]) == [4666, 31000, 41000, 49000, 50000]
     floors = rows[rows["label"].str.startswith("more than")]
-    assert set(floors["how"]) == {en.HOW_LABELS["floor"][0]}
+    assert set(floors["reading"]) == {"floor"}
+    assert set(floors["how"]) == {qualifiers.LABELS["floor"]}
     # 'To date' announcements have no stated start: dashed to the edge, not a made-up start.
     first = rows.iloc[0]
     assert first["open_start"] == en.OPEN and first["x_end"] == "2023-10-16"
 
 
 def test_repeated_announcement_is_merged_but_different_wording_kept(figs):
-    cases = en.merge_same(figs.loc[["CN-2022-CASES", "SEED-CN-2022-CASES-CD", "SEED-CN-2022-CASES-JO"]])
-    assert len(cases) == 1 and cases.iloc[0]["figure_ids"].count(",") == 2
+    same = frame([{"figure_id": "A", "value": 464000.0, "publisher": "Xinhua"},
+                  {"figure_id": "B", "value": 464000.0, "publisher": "China Daily"},
+                  {"figure_id": "C", "value": 464000.0, "qualifier": "more_than"}])
+    cases = en.merge_same(same)
+    assert list(cases["figure_ids"]) == ["A, B", "C"]  # "more than" is a different statement
+    assert "Xinhua" in cases.iloc[0]["sources"] and "China Daily" in cases.iloc[0]["sources"]
     sites = en.merge_same(figs.loc[["CN-CAC-SITES", "SEED-CN-CAC-SITES"]])
     assert len(sites) == 2  # 799,000 and 'nearly 800,000' are both shown
 
@@ -119,7 +139,7 @@ def test_suspects_per_case_only_from_one_source_same_period_exact(figs):
     ratios = en.ratio_table(figs, "cn_fraud_suspects_detained", "cn_fraud_cases_solved")
     # 2020: "抓获犯罪嫌疑人36.1万名" over "破获32.2万起" in one sentence of one article.
     # Apr 2021-Apr 2022: "63.4万名" over "39.4万起" at one press conference.
-    assert list(ratios["period_text"]) == ["in 2020", "Apr 2021 to Apr 2022"]
+    assert list(ratios["period_text"]) == ["in 2020", "Apr 2021 to 14 Apr 2022"]
     assert ratios["ratio"].iloc[0] == pytest.approx(361_000 / 322_000)
     assert ratios["ratio"].iloc[1] == pytest.approx(634_000 / 394_000)
     # Jan-Nov 2021 (two 'more than' floors) and 2023 (two different sources) are skipped.
@@ -159,7 +179,7 @@ def test_chart_rows_draw_each_figure_over_its_period():
 
 
 def test_miit_totals_are_never_labelled_annual(figs):
-    rows = en.chart_rows(en.merge_same(en.of(figs, en.PREVENTION)))
+    rows = pv.chart_rows(pv.merge_same(pv.of(figs, pv.PREVENTION)))
     miit = rows[rows["figure_ids"].str.contains("CN-MIIT")]
     assert len(miit) == 3
     assert set(miit["period_label"]) == {"Running total"} and set(miit["open_start"]) == {en.OPEN}
@@ -174,11 +194,29 @@ def test_empty_selection_still_makes_a_chart():
 
 # --- prose helpers -------------------------------------------------------------------------
 
-def test_sentence_falls_back_when_a_figure_is_left_out(figs):
-    ok = en.sentence(figs, "It was {a}.", {"a": "CN-MM-2023-10-CUM"}, "missing")
-    assert "4,666" in ok and ok.startswith("It was <strong>")
-    assert en.sentence(figs.drop("CN-MM-2023-10-CUM"), "It was {a}.",
-                       {"a": "CN-MM-2023-10-CUM"}, "missing") == "missing"
+@pytest.fixture
+def glued(monkeypatch):
+    out = {}
+    monkeypatch.setattr(page, "_glue", lambda name, obj: out.__setitem__(name, obj.data))
+    monkeypatch.delenv(page.NARROWED_ENV, raising=False)
+    return out
+
+
+def test_sentences_are_strict_about_figure_ids(figs, glued, monkeypatch):
+    kept = figs.drop("CN-MM-2023-10-CUM")
+    say = page.sentences(figs, figs)
+    ok = say("enf-x", "It was {a}.", a="CN-MM-2023-10-CUM")
+    assert "4,666" in ok and ok.startswith("It was <strong>") and glued["enf-x"] == ok
+    # A mistyped id stops the page, naming the id and the ones close to it.
+    with pytest.raises(page.FigureIdError, match="CN-MM-2023-10-CUMM.*CN-MM-2023-10-CUM"):
+        say("enf-y", "It was {a}.", a="CN-MM-2023-10-CUMM")
+    # A figure the default selection leaves out stops the page too; only a narrowed run
+    # (parameters other than the defaults) may leave the sentence out.
+    with pytest.raises(page.FigureIdError, match="not in this page's selection"):
+        page.sentences(kept, figs)("enf-z", "It was {a}.", a="CN-MM-2023-10-CUM")
+    monkeypatch.setenv(page.NARROWED_ENV, "1")
+    assert page.sentences(kept, figs)("enf-z", "It was {a}.", a="CN-MM-2023-10-CUM") == ""
+    assert not hasattr(en, "sentence")
 
 
 def test_years_without_a_full_year_count(figs):

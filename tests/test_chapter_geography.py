@@ -9,7 +9,6 @@ import pytest
 
 from fraudbook.chapters import geography as geo
 
-
 GEOS = pd.DataFrame(
     [{"code": "MMR", "name": "Myanmar", "kind": "country", "country": ""},
      {"code": "KHM", "name": "Cambodia", "kind": "country", "country": ""},
@@ -49,10 +48,9 @@ def test_countries_of_maps_areas_to_their_country_and_regions_to_none():
     assert geo.countries_of("world", GEOS) == set()
 
 
-def test_join_names():
-    assert geo.join_names([]) == "none"
-    assert geo.join_names(["A"]) == "A"
-    assert geo.join_names(["A", "B", "C"]) == "A, B and C"
+def test_names_come_from_the_kit():
+    for local in ("join_names", "geography_name", "names_list", "FLOORS"):
+        assert not hasattr(geo, local), local
 
 
 # --- the combined share -----------------------------------------------------------------
@@ -116,8 +114,8 @@ def test_people_chart_draws_no_bar_for_an_unquantified_statement(ds, figs):
     rows = geo.people_rows(figs, ds.geographies, [],
                            {"ohchr_people_in_scam_operations": "OHCHR: forced to work"})
     spec = geo.people_chart(rows, "t", ["s"], colour_by_who=False).to_dict()
-    bar_filters = [l["transform"][0]["filter"] for l in spec["layer"]
-                   if l["mark"]["type"] == "bar"]
+    bar_filters = [layer["transform"][0]["filter"] for layer in spec["layer"]
+                   if layer["mark"]["type"] == "bar"]
     assert all("!datum.unquantified" in f or f == "datum.floor" for f in bar_filters)
     data = next(iter(spec["datasets"].values()))
     unq = [d for d in data if d["unquantified"]]
@@ -132,7 +130,7 @@ def test_clip_ring_keeps_direction_and_drops_what_is_outside():
     out = geo.clip_ring(ring, (2, 2, 5, 5))
     assert out[0] == out[-1]
     assert {tuple(p) for p in out} == {(2, 2), (2, 5), (5, 5), (5, 2)}
-    signed = sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(out, out[1:]))
+    signed = sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(out, out[1:], strict=False))
     assert signed < 0  # still clockwise, like the input
     assert geo.clip_ring([[20, 20], [20, 30], [30, 30], [20, 20]], (0, 0, 10, 10)) == []
 

@@ -5,9 +5,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from fraudbook.kit import page
 from fraudbook.chapters import losses as L
 from fraudbook.data.load import load
+from fraudbook.kit import names, page, qualifiers, words
 
 
 def fig(fid, indicator="ic3_reported_losses", value=None, low=None, high=None, qualifier="exact",
@@ -55,10 +55,13 @@ def test_pick_rate_takes_the_rate_closest_to_the_date():
 
 
 def test_round_sig_keeps_floors_and_ceilings_true():
-    assert L.round_sig(15.166, "more_than") == 15.1   # a floor is rounded down
-    assert L.round_sig(37.91, "just_under") == 38.0   # a ceiling is rounded up
-    assert L.round_sig(15.166) == 15.2
-    assert L.round_sig(1234.5) == 1230
+    # The conversion's rounding lives in the kit (fraudbook.kit.words), once.
+    assert not hasattr(L, "round_sig") and not hasattr(L, "converted_amount")
+    assert words.round_sig(15.166, "more_than") == 15.1   # a floor is rounded down
+    assert words.round_sig(37.91, "just_under") == 38.0   # a ceiling is rounded up
+    assert words.round_sig(37.91, "nearly") == 38.0       # "nearly" is a ceiling too
+    assert words.round_sig(15.166) == 15.2
+    assert words.round_sig(1234.5) == 1230
 
 
 def test_convert_uses_rate_nearest_to_period_end_and_keeps_the_original():
@@ -84,7 +87,7 @@ def test_yoy_growth_only_between_consecutive_years_of_one_series_and_every_pairi
                fig("F20", indicator="ftc_reported_fraud_losses", value=1, start="2020", end="2020"),
                fig("CUM", value=50.5, period="cumulative", start="2020", end="2024"))
     g = L.yoy_growth(df)
-    pairs = set(zip(g["from_id"], g["to_id"]))
+    pairs = set(zip(g["from_id"], g["to_id"], strict=False))
     assert pairs == {("Y19", "Y20a"), ("Y19", "Y20b")}   # no 2020->2022 gap, no FTC, no cumulative
     assert g.set_index("to_id").loc["Y20a", "growth_pct"] == pytest.approx(17.1)
     assert g.set_index("to_id").loc["Y20b", "growth_pct"] == pytest.approx(20.0)
@@ -95,7 +98,7 @@ def test_growth_table_names_the_figure_used_where_a_year_has_two():
                                fig("Y20a", value=4.1, start="2020", end="2020", publisher="Report"),
                                fig("Y20b", value=4.2, start="2020", end="2020", publisher="Press")))
     t = L.growth_table(L.yoy_growth(df), df)
-    notes = dict(zip(t["to_id"], t["note"]))
+    notes = dict(zip(t["to_id"], t["note"], strict=False))
     assert "Report" in notes["Y20a"] and "Press" in notes["Y20b"]
 
 
@@ -107,7 +110,9 @@ def test_in_years_limits_only_the_year_series():
 
 def test_combined_geographies_are_named_together():
     geos = pd.DataFrame({"name": ["Cambodia", "Laos", "Myanmar"]}, index=["KHM", "LAO", "MMR"])
-    assert L.geography_names("KHM;LAO;MMR", geos) == "Cambodia, Laos and Myanmar together"
+    assert names.names("KHM;LAO;MMR", geos, L.COMBINED) == "Cambodia, Laos and Myanmar together"
+    assert names.names("KHM", geos, L.COMBINED) == "Cambodia"
+    assert L.short_where("KHM;LAO;MMR", geos) == "Cambodia + Laos + Myanmar"
 
 
 def test_real_data_ic3_growth_2023_2024_both_readings():
@@ -128,5 +133,6 @@ def test_real_data_estimates_keep_what_they_measure():
     assert est.loc["UNODC-01", "measure"] == L.MEASURE_LABELS["victim_losses"]
     # UNODC-01 is stated as "between US $18 billion and $37 billion": a range, drawn as one.
     assert (est.loc["UNODC-01", "low_bn"], est.loc["UNODC-01", "high_bn"]) == (18, 37)
-    assert est.loc["USIP-06", "mark"].startswith("floor")      # "exceeds $43.8 billion"
-    assert est.loc["UNODC-02", "mark"].startswith("ceiling")   # "just under US$40 billion"
+    assert est.loc["USIP-06", "reading"] == "floor"      # "exceeds $43.8 billion"
+    assert est.loc["UNODC-02", "reading"] == "ceiling"   # "just under US$40 billion"
+    assert est.loc["UNODC-02", "how"] == qualifiers.LABELS["ceiling"]

@@ -1,13 +1,17 @@
-"""Fingerprints decide what a build may skip: they must change with every input, and only then."""
+"""Fingerprints decide what a build may skip: they must change with every input a page read,
+and only then."""
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 
 import pytest
 
-from fraudbook.build.digest import build_fingerprint, shared_digest
-from fraudbook.paths import ROOT
+from fraudbook.build.digest import build_fingerprint, run_digest
+from fraudbook.build.manifest import Run
+from fraudbook.paths import ROOT, Layout
 
 
 @pytest.fixture
@@ -20,7 +24,22 @@ def repo(tmp_path):
     return tmp_path
 
 
-@pytest.mark.parametrize("path", ["data/figures.csv", "fraudbook/text.py", "requirements.txt",
+def edit_figure(repo, column: str, figure_id: str | None = None) -> str:
+    """Change one cell of one figure (the first, or `figure_id`); returns the figure's id."""
+    path = repo / "data" / "figures.csv"
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    rows = list(reader)
+    row = next(r for r in rows if figure_id in (None, r["figure_id"]))
+    row[column] = row[column] + " (edited)" if column == "note" else row[column] + "1"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=reader.fieldnames, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return row["figure_id"]
+
+
+@pytest.mark.parametrize("path", ["data/figures.csv", "fraudbook/kit/words.py", "requirements.txt",
                                   "runs.yml", "notebooks/losses.ipynb", "book/about.md",
                                   "_config.yml", "_static/fraudbook.css"])
 def test_build_fingerprint_follows_every_input(repo, path):
@@ -31,9 +50,60 @@ def test_build_fingerprint_follows_every_input(repo, path):
     assert build_fingerprint(repo) != before, f"editing {path} went unnoticed"
 
 
-def test_shared_digest_ignores_prose_but_not_data(repo):
-    before = shared_digest(repo)
+RUN = Run("losses", "notebooks/losses.ipynb", "book/losses.ipynb", {})
+
+
+def digests(repo, reads):
+    return run_digest(RUN, Layout(repo), reads)
+
+
+def test_a_figure_edit_reaches_only_the_pages_that_show_it(repo):
+    first = next(csv.DictReader(open(repo / "data" / "figures.csv", encoding="utf-8")))["figure_id"]
+    shows_it = {"tables": ["figures", "sources"], "figures": [first]}
+    shows_others = {"tables": ["figures", "sources"], "figures": ["SOMETHING-ELSE"]}
+    no_figures = {"tables": ["events", "sources"], "figures": []}
+    before = [digests(repo, r) for r in (shows_it, shows_others, no_figures)]
+    edit_figure(repo, "note", first)
+    after = [digests(repo, r) for r in (shows_it, shows_others, no_figures)]
+    assert after[0] != before[0], "the page showing the figure must re-execute"
+    assert after[1] == before[1], "a page not showing it keeps its digest"
+    assert after[2] == before[2], "a page not reading figures keeps its digest"
+
+
+def test_a_change_that_could_select_a_figure_reaches_every_page_reading_figures(repo):
+    reads = {"tables": ["figures"], "figures": []}
+    before = digests(repo, reads)
+    edit_figure(repo, "period_end")
+    assert digests(repo, reads) != before
+
+
+def test_tables_a_page_read_count_whole_and_others_not_at_all(repo):
+    reads = {"tables": ["events"], "figures": []}
+    before = digests(repo, reads)
+    fx = repo / "data" / "fx_rates.csv"
+    fx.write_bytes(fx.read_bytes() + b"\n")
+    assert digests(repo, reads) == before, "a table the page never read does not matter"
+    ev = repo / "data" / "events.csv"
+    ev.write_bytes(ev.read_bytes() + b"\n")
+    assert digests(repo, reads) != before
+
+
+def test_unknown_reads_count_every_data_file_but_not_prose(repo):
+    before = digests(repo, None)
     (repo / "data" / "README.md").write_text("edited\n")
-    assert shared_digest(repo) == before  # documentation does not change any output
-    (repo / "data" / "events.csv").write_bytes((repo / "data" / "events.csv").read_bytes() + b"\n")
-    assert shared_digest(repo) != before
+    assert digests(repo, None) == before  # documentation does not change any output
+    fx = repo / "data" / "fx_rates.csv"
+    fx.write_bytes(fx.read_bytes() + b"\n")
+    assert digests(repo, None) != before
+
+
+def test_code_and_template_changes_reach_every_run(repo):
+    reads = {"tables": [], "figures": []}
+    before = digests(repo, reads)
+    words = repo / "fraudbook" / "kit" / "words.py"
+    words.write_text(words.read_text() + "\n# edited\n")
+    after_code = digests(repo, reads)
+    assert after_code != before
+    nb = repo / "notebooks" / "losses.ipynb"
+    nb.write_bytes(nb.read_bytes() + b"\n")
+    assert digests(repo, reads) != after_code

@@ -92,3 +92,37 @@ def test_template_needs_exactly_one_parameters_cell(tmp_path, tags, count):
 def test_bad_parameters_cell(tmp_path, source, words):
     with pytest.raises(ParameterError, match=words.replace("(", r"\(")):
         template_parameters(make_template(tmp_path / "t.ipynb", source))
+
+
+def test_hash_inside_a_string_default_is_not_a_comment(tmp_path):
+    declared = template_parameters(make_template(tmp_path / "t.ipynb",
+                                                 'colour: str = "#fff"  # choices: #fff, #000\n'
+                                                 'label = "a # b"\n'))
+    assert declared["colour"].choices == ("#fff", "#000")
+    assert declared["label"].choices == () and declared["label"].refers_to is None
+
+
+@pytest.mark.parametrize("text,words", [
+    ("{not json", "line 1, column 2: not a notebook"),
+    (b"\xff\xfe{}", "not UTF-8"),
+    ('{"cells": 3}', "not a Jupyter notebook"),
+    ('{"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": 5}]}', "not text"),
+])
+def test_template_that_is_not_a_notebook(tmp_path, text, words):
+    path = tmp_path / "t.ipynb"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(ParameterError, match=words):
+        template_parameters(path)
+
+
+@pytest.mark.parametrize("value,words", [
+    (float("nan"), "NaN or infinity"),
+    ([[["MMR"]]], "flat list"),
+    (["MMR"] * 2000, "more than 1000 values"),
+    ("x" * 5000, "longer than 2000"),
+])
+def test_values_that_are_not_plain_and_small(declared, value, words):
+    key = "first_year" if isinstance(value, float) else ("countries" if isinstance(value, list) else "currency")
+    with pytest.raises(ParameterError) as info:
+        check_parameters({"country": "MMR", key: value}, declared, "run x", KNOWN)
+    assert words in str(info.value) and len(str(info.value)) < 400

@@ -48,6 +48,8 @@ def write_runs(root, *runs):
         template = name.split("-")[0]
         lines += [f"  - name: {name}", f"    template: notebooks/{template}.ipynb",
                   f"    output: book/{name}.ipynb", f"    parameters: {json.dumps(params)}"]
+    # Every run is placed in the book (the first is the landing page).
+    lines += ["toc:", "  - caption: All", f"    pages: {json.dumps([r[0] for r in runs[1:]])}"]
     (root / "runs.yml").write_text("\n".join(lines) + "\n")
 
 
@@ -101,7 +103,8 @@ def test_bad_data_fails_before_any_execution(root, capsys):
 
 def test_swap_in_replaces_site_whole(tmp_path):
     built, site = tmp_path / "built", tmp_path / "html"
-    built.mkdir(); site.mkdir()
+    built.mkdir()
+    site.mkdir()
     (built / "index.html").write_text("new")
     (site / "index.html").write_text("old")
     (site / "stale.html").write_text("old")

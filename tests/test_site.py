@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fraudbook.paths import ROOT
 from fraudbook.build.errors import BuildError
 from fraudbook.build.site import build_site
-from fraudbook.paths import Layout
+from fraudbook.paths import ROOT, Layout
 
 
 @pytest.fixture(scope="module")

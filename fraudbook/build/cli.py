@@ -32,12 +32,54 @@ def nothing_changed(layout: Layout) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line; a failure that is not the user's (a bug) is one line too, with the
+    traceback written to the build folder's logs instead of the terminal."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        # `kill PID` stops a build as Ctrl-C does: kernels stopped, book/ and the site unchanged.
+        def _terminate(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("INTERRUPTED: book/ and the site are as they were", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last resort: never a traceback on the terminal
+        import traceback
+
+        where = "the terminal"
+        try:
+            layout = Layout.from_env()
+            layout.logs.mkdir(parents=True, exist_ok=True)
+            crash = layout.logs / "traceback.txt"
+            crash.write_text(traceback.format_exc(), encoding="utf-8")
+            where = layout.relative(crash)
+        except Exception:  # noqa: BLE001
+            traceback.print_exc()
+        from ..data.read import printable
+
+        print(f"INTERNAL ERROR (a bug in fraudbook, not a problem with your input): "
+              f"{type(exc).__name__}: {printable(str(exc), 200)}; the traceback is in {where}",
+              file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fraudbook", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["check", "execute", "site", "build", "run", "toc"])
     parser.add_argument("name", nargs="?", help="with 'run': the run's name in runs.yml")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="with 'run': a parameter value (repeatable)")
+    parser.add_argument("--params", default="", metavar="'NAME=VALUE ...'",
+                        help="with 'run': several parameter values in one argument, split on "
+                             "spaces outside quotes and brackets (what `make run PARAMS=...` passes)")
     parser.add_argument("--publish", action="store_true", help="with 'run': write into book/")
     parser.add_argument("--jobs", "-j", type=int, default=None,
                         help="runs executed at once (default: FRAUDBOOK_JOBS or one per core)")
@@ -61,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         if not args.name:
             parser.error("run needs the name of a run in runs.yml")
-        return steps.run_one(args.name, args.set, args.publish, layout)
+        return steps.run_one(args.name, args.set, args.publish, layout, params_text=args.params)
     return steps.build(execute=args.command in ("execute", "build"),
                        site=args.command in ("site", "build"), layout=layout, jobs=args.jobs,
                        force=args.force)

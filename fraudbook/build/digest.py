@@ -1,79 +1,119 @@
 """What a run's output depends on, as one hash: re-execute only when an input changed.
 
-A run's inputs are its template, its parameters and output path, every data file, the
-package's code and the pinned requirements. The digest is stored in the executed notebook's
-metadata (`metadata.fraudbook.inputs`), so a checkout whose committed pages match their
-inputs builds without executing anything.
+A run's inputs are its template, its parameters and output path, the package's code, the
+pinned requirements, and what the page read of data/ when it last executed (recorded by
+fraudbook.kit.reads and stored in the executed notebook's `metadata.fraudbook.reads`):
+- every table it touched, whole, except the figures and their citations;
+- of the figures (and citations), the columns that decide which figures a page selects
+  (indicator, geography, period…) for every row, and the full rows of the figures it showed.
+So editing one figure's value, quote or note re-executes only the pages that show it; adding
+a figure, or changing what could select it, re-executes every page that reads figures.
+`nbval` in `make test` re-executes every page and would catch a page whose output depends
+on a figure it did not show.
+
+The digest is stored in the executed notebook (`metadata.fraudbook.inputs`), so a checkout
+whose committed pages match their inputs builds without executing anything.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for the annotation: this module stays light to import
+    from ..paths import Layout
     from .manifest import Run
 
-
-def _files(root: Path, data_dir: Path | None = None) -> list[Path]:
-    data_dir = data_dir or root / "data"
-    data = [p for p in data_dir.rglob("*") if p.is_file() and p.suffix != ".md"]
-    code = [p for p in (root / "fraudbook").rglob("*.py")]
-    extra = [root / "requirements.txt"]
-    return sorted((p for p in data + code + extra if p.exists()), key=lambda p: p.as_posix())
+# Columns a figure's or citation's text and value live in: a change to them matters only to
+# the pages that show that figure.
+ROW_ONLY = {"value", "low", "high", "note", "stated", "quote", "source_id"}
+ROW_KEYED = {"figures": "figure_id", "citations": "subject_id", "audit": "subject_id"}
 
 
-def _name(p: Path, root: Path, data_dir: Path) -> str:
-    for base, prefix in ((root, ""), (data_dir, "data/")):
-        try:
-            return prefix + p.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return p.name
-
-
-def shared_digest(root: Path, data_dir: Path | None = None) -> str:
-    """Hash of the inputs every run shares: data files, package code, requirements."""
-    data_dir = data_dir or root / "data"
+def _hash_files(files: list[Path], name) -> str:
     h = hashlib.sha256()
-    for p in _files(root, data_dir):
-        h.update(_name(p, root, data_dir).encode() + b"\0")
+    for p in sorted(files, key=lambda p: p.as_posix()):
+        h.update(name(p).encode() + b"\0")
         h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
 
 
-def run_digests(runs: list["Run"], layout) -> dict[str, str]:
-    """Each run's digest, for the tree and data of `layout`."""
-    shared = shared_digest(layout.root, layout.data)
-    return {r.name: run_digest(r, layout.root, shared) for r in runs}
+def code_digest(root: Path) -> str:
+    """Hash of the package's code and the pinned requirements."""
+    files = [p for p in (root / "fraudbook").rglob("*.py") if "__pycache__" not in p.parts]
+    files += [p for p in (root / "requirements.txt",) if p.exists()]
+    return _hash_files(files, lambda p: p.relative_to(root).as_posix())
 
 
-def run_digest(run: "Run", root: Path, shared: str) -> str:
-    """Hash of everything one run's output depends on."""
-    h = hashlib.sha256(shared.encode())
-    h.update((root / run.template).read_bytes())
-    h.update(json.dumps([run.template, run.output, run.parameters], sort_keys=True).encode())
+def _rows(path: Path) -> tuple[list[str], list[dict]]:
+    text = path.read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    return list(reader.fieldnames or []), list(reader)
+
+
+def table_digest(data_dir: Path, table: str, shown: set[str] | None) -> str:
+    """Hash of one table as a page read it (see the module's docstring)."""
+    path = data_dir / f"{table}.csv"
+    if not path.exists():
+        return "missing"
+    if table not in ROW_KEYED or shown is None:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    header, rows = _rows(path)
+    key = ROW_KEYED[table]
+    h = hashlib.sha256(json.dumps(header).encode())
+    for r in rows:
+        full = r.get(key) in shown
+        h.update(json.dumps([(k, v) for k, v in r.items() if full or k not in ROW_ONLY]).encode())
     return h.hexdigest()
 
 
-def recorded_digest(notebook: Path) -> str | None:
-    """The digest stored in an executed notebook, or None if absent or unreadable."""
+def run_digest(run: Run, layout: Layout, reads: dict | None, code: str | None = None) -> str:
+    """Hash of everything one run's output depends on, given what it read (None: unknown,
+    i.e. every data file)."""
+    h = hashlib.sha256((code or code_digest(layout.root)).encode())
+    h.update((layout.root / run.template).read_bytes())
+    h.update(json.dumps([run.template, run.output, run.parameters], sort_keys=True).encode())
+    if reads is None:
+        files = [p for p in layout.data.rglob("*") if p.is_file() and p.suffix != ".md"]
+        h.update(_hash_files(files, lambda p: p.relative_to(layout.data).as_posix()).encode())
+        return h.hexdigest()
+    shown = set(reads.get("figures", []))
+    tables = set(reads.get("tables", []))
+    if tables & {"figures", "citations"}:
+        tables |= {"figures", "citations"}  # a figure's quote lives in its citations
+    for t in sorted(tables):
+        h.update(f"{t}:{table_digest(layout.data, t, shown)}".encode())
+    h.update(json.dumps(sorted(shown)).encode())
+    return h.hexdigest()
+
+
+def recorded(notebook: Path) -> dict:
+    """The build's metadata stored in an executed notebook ({} if absent or unreadable)."""
     try:
-        return json.loads(notebook.read_text(encoding="utf-8"))["metadata"]["fraudbook"]["inputs"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        meta = json.loads(notebook.read_text(encoding="utf-8"))["metadata"].get("fraudbook", {})
+        return meta if isinstance(meta, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def recorded_digest(notebook: Path) -> str | None:
+    return recorded(notebook).get("inputs")
+
+
+def run_digests(runs: list[Run], layout: Layout) -> dict[str, str]:
+    """Each run's digest now, from what its published page last read."""
+    code = code_digest(layout.root)
+    return {r.name: run_digest(r, layout, recorded(layout.root / r.output).get("reads"), code)
+            for r in runs}
 
 
 def site_digest(root: Path, site_files: list[Path]) -> str:
     """Hash of what the rendered site depends on (pages, config, static files, requirements)."""
-    h = hashlib.sha256()
-    for p in sorted(site_files, key=lambda p: p.as_posix()):
-        h.update(p.relative_to(root).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
+    return _hash_files(list(site_files), lambda p: p.relative_to(root).as_posix())
 
 
 def _tree(root: Path, folder: str, skip: tuple[str, ...] = ()) -> list[Path]:
@@ -83,11 +123,22 @@ def _tree(root: Path, folder: str, skip: tuple[str, ...] = ()) -> list[Path]:
     return [p for p in base.rglob("*") if p.is_file() and not any(s in p.parts for s in skip)]
 
 
-def build_fingerprint(root: Path) -> str:
+def build_fingerprint(root: Path, data_dir: Path | None = None) -> str:
     """Hash of every input of a whole build: if it equals the last successful build's, the
     pages in book/ and the site in _build/html are already what a build would make."""
-    files = _files(root) + _tree(root, "notebooks") + _tree(root, "book")
+    data_dir = data_dir or root / "data"
+    files = [p for p in (root / "fraudbook").rglob("*.py")] + [root / "requirements.txt"]
+    files += [p for p in data_dir.rglob("*") if p.is_file()]
+    files += _tree(root, "notebooks") + _tree(root, "book")
     files += _tree(root, "_static", skip=("vendor",))
     files += [root / n for n in ("runs.yml", "_config.yml", "_toc.yml") if (root / n).exists()]
-    files = [p for p in files if "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts]
-    return site_digest(root, list(dict.fromkeys(files)))
+    files = [p for p in files if p.exists() and "__pycache__" not in p.parts
+             and ".ipynb_checkpoints" not in p.parts]
+
+    def name(p: Path) -> str:
+        try:
+            return p.relative_to(root).as_posix()
+        except ValueError:
+            return "data/" + p.relative_to(data_dir).as_posix()
+
+    return _hash_files(list(dict.fromkeys(files)), name)

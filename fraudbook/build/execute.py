@@ -74,7 +74,7 @@ def fill_placeholders(nb: dict, run: Run) -> None:
         cell["source"] = PLACEHOLDER.sub(lambda m: values[m.group(1)], source)
 
 
-def tidy(nb: dict, run: Run, inputs: str | None = None) -> dict:
+def tidy(nb: dict, run: Run, inputs: str | None = None, reads: dict | None = None) -> dict:
     """Make an executed notebook fit to publish: hide the machinery, drop volatile metadata."""
     fill_placeholders(nb, run)
     for cell in nb["cells"]:
@@ -98,8 +98,22 @@ def tidy(nb: dict, run: Run, inputs: str | None = None) -> dict:
         "parameters": run.parameters,
     }
     if inputs:
-        nb["metadata"]["fraudbook"] = {"inputs": inputs}
+        nb["metadata"]["fraudbook"] = {"inputs": inputs, "reads": reads}
     return nb
+
+
+def reads_path(layout: Layout, run: Run) -> Path:
+    """Where a run's kernel records what it read (fraudbook.kit.reads)."""
+    return layout.staging / f".{run.name}.reads.json"
+
+
+def _reads(layout: Layout, run: Run) -> dict | None:
+    try:
+        data = json.loads(reads_path(layout, run).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # the page read nothing through the kit: every data file counts
+    return {"tables": sorted(map(str, data.get("tables", []))),
+            "figures": sorted(map(str, data.get("figures", [])))}
 
 
 def no_machine_paths(text: str, where: str, layout: Layout) -> None:
@@ -119,7 +133,9 @@ def kernel_environment(layout: Layout, run: Run):
 
     declared = template_parameters(layout.root / run.template)
     narrowed = any(run.parameters.get(n) != p.default for n, p in declared.items())
-    env = {**layout.kernel_env(), "FRAUDBOOK_NARROWED": "1" if narrowed else "0"}
+    env = {**layout.kernel_env(), "FRAUDBOOK_NARROWED": "1" if narrowed else "0",
+           "FRAUDBOOK_READS": str(reads_path(layout, run))}
+    reads_path(layout, run).unlink(missing_ok=True)
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
@@ -132,16 +148,50 @@ def kernel_environment(layout: Layout, run: Run):
                 os.environ[k] = v
 
 
+@contextmanager
+def _stderr_to_log(layout: Layout, run: Run):
+    """While a run executes, this process's standard error (file descriptor 2, which the kernel
+    inherits) goes to `<build>/logs/<run>.log`: the kernel's own start-up notices and internal
+    tracebacks (say, after a timeout) belong in the log, not on the terminal."""
+    import sys
+
+    layout.logs.mkdir(parents=True, exist_ok=True)
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    saved = os.dup(2)
+    try:
+        with open(layout.logs / f"{run.name}.log", "a", encoding="utf-8") as f:
+            os.dup2(f.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+
+
 def _failed_cell(out: Path) -> str:
     """Which cell was running when a kernel died or timed out, read from papermill's output."""
     try:
         nb = json.loads(out.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "an unknown cell"
+    # The cell still marked running, else the last one started (after a timeout papermill
+    # marks the interrupted cell completed). Numbered as in the kept notebook.
+    last = None
     for i, cell in enumerate(nb.get("cells", [])):
-        if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
-            return f"cell {i}"
-    return "an unknown cell"
+        meta = cell.get("metadata", {}).get("papermill", {}) if isinstance(cell, dict) else {}
+        if meta.get("status") == "running":
+            last = (i, cell)
+            break
+        if meta.get("start_time"):
+            last = (i, cell)
+    if last is None:
+        return "an unknown cell"
+    count = last[1].get("execution_count")
+    return f"cell {last[0]}" + (f" (execution count {count})" if count else "")
 
 
 def execute_run(run: Run, layout: Layout, inputs: str | None = None) -> RunResult:
@@ -163,7 +213,7 @@ def execute_run(run: Run, layout: Layout, inputs: str | None = None) -> RunResul
 
     where = f"run '{run.name}' ({run.template} -> {run.output})"
     try:
-        with kernel_environment(layout, run):
+        with kernel_environment(layout, run), _stderr_to_log(layout, run):
             pm.execute_notebook(
                 str(layout.root / run.template), str(out),
                 parameters=run.parameters,
@@ -175,7 +225,8 @@ def execute_run(run: Run, layout: Layout, inputs: str | None = None) -> RunResul
             )
     except PapermillExecutionError as exc:
         kept = keep()
-        evalue = str(exc.evalue)[:2000]
+        # One line: a multi-line exception message is joined, its length bounded.
+        evalue = " / ".join(line.strip() for line in str(exc.evalue).splitlines() if line.strip())[:2000]
         raise BuildError(
             f"{where} failed in cell {exc.cell_index} (execution count {exc.exec_count}): "
             f"{exc.ename}: {evalue}\n"
@@ -196,7 +247,12 @@ def execute_run(run: Run, layout: Layout, inputs: str | None = None) -> RunResul
             reason = f"stopped in {cell}: {name}: {str(exc)[:500]}"
         raise BuildError(f"{where} {reason}\n  the notebook as far as it got is kept in "
                          f"{layout.relative(kept)}; book/ and the site are unchanged") from None
-    nb = tidy(json.loads(out.read_text(encoding="utf-8")), run, inputs)
+    reads = _reads(layout, run)
+    if inputs:  # the digest of what this execution actually read
+        from .digest import run_digest
+
+        inputs = run_digest(run, layout, reads)
+    nb = tidy(json.loads(out.read_text(encoding="utf-8")), run, inputs, reads)
     # nbformat's own writer: the same canonical layout (sources as lists of lines) every time.
     text = nbformat.writes(nbformat.from_dict(nb))
     if not text.endswith("\n"):
@@ -217,6 +273,11 @@ def default_jobs() -> int:
 def _execute_in_worker(run: Run, layout: Layout, inputs: str) -> RunResult:
     # The kernel writes to this process's stderr (ipykernel start-up notices and the like):
     # keep it in a log per run instead of interleaving it with the progress display.
+    import signal
+
+    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it (it
+    # stops the workers and their kernels), so a worker does not die half-way on its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     layout.logs.mkdir(parents=True, exist_ok=True)
     with open(layout.logs / f"{run.name}.log", "w", encoding="utf-8") as f:
         os.dup2(f.fileno(), 2)
@@ -270,6 +331,13 @@ def execute_all(runs: list[Run], layout: Layout, log=print, jobs: int | None = N
                             results[r.name] = fut.result()
                         except BuildError as exc:
                             failure = failure or exc
+                            queue.clear()
+                            continue
+                        except Exception as exc:  # noqa: BLE001 - a worker killed from outside
+                            failure = failure or BuildError(
+                                f"run '{r.name}' ({r.template} -> {r.output}) stopped: its worker "
+                                f"process ended unexpectedly ({type(exc).__name__}); book/ and "
+                                "the site are unchanged")
                             queue.clear()
                             continue
                         n_done = sum(1 for x in results.values() if x.executed)

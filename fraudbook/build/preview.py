@@ -62,7 +62,7 @@ def render(nb: dict) -> str:
             src = "".join(cell["source"])
             blocks = {}
 
-            def block(m):
+            def block(m, blocks=blocks):
                 key = f"GLUEBLOCK{len(blocks)}"
                 caption = ROLE.sub(lambda r: inline(r.group(1)), MYST_ONLY.sub("", m.group(2)))
                 blocks[key] = (f'<figure>{_as_html(values.get(m.group(1), {}), md)}'

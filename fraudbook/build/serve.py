@@ -1,24 +1,66 @@
-"""Serve a built site on 127.0.0.1 (tests, the site report and `make serve` use this)."""
+"""Serve a built site on 127.0.0.1 (tests, the site report and `make serve` use this).
+
+Only the site's pages and assets are served: never a directory listing (a folder without
+index.html is 404), never a file or folder whose name starts with '.' (.git, .env, the build's
+.lock), never anything a symbolic link leads to outside the site.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
+import posixpath
 import sys
 import threading
+import urllib.parse
 from contextlib import contextmanager
 from pathlib import Path
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """SimpleHTTPRequestHandler limited to the site: no listings, no dotfiles, no escapes."""
+
+    quiet = False
+
     def log_message(self, *args):
-        pass
+        if not self.quiet:
+            super().log_message(*args)
+
+    def list_directory(self, path):
+        self.send_error(404, "File not found")
+        return None
+
+    def _allowed(self) -> bool:
+        raw = urllib.parse.urlsplit(self.path).path
+        try:
+            path = urllib.parse.unquote(raw, errors="strict")
+        except UnicodeDecodeError:
+            return False
+        if "\x00" in path or "\\" in path:
+            return False
+        parts = [p for p in posixpath.normpath(path).split("/") if p]
+        if any(p.startswith(".") for p in parts) or any(p.startswith(".") for p in path.split("/")):
+            return False
+        root = os.path.realpath(self.directory)
+        target = os.path.realpath(self.translate_path(self.path))
+        return target == root or target.startswith(root + os.sep)
+
+    def send_head(self):
+        if not self._allowed():
+            self.send_error(404, "File not found")
+            return None
+        return super().send_head()
+
+
+class _QuietHandler(SiteHandler):
+    quiet = True
 
 
 @contextmanager
 def serving(directory: Path, port: int = 0, quiet: bool = True):
     """Yield the base URL of `directory` served on 127.0.0.1 (port 0: any free port)."""
-    handler_class = _QuietHandler if quiet else http.server.SimpleHTTPRequestHandler
+    handler_class = _QuietHandler if quiet else SiteHandler
     handler = functools.partial(handler_class, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -31,15 +73,29 @@ def serving(directory: Path, port: int = 0, quiet: bool = True):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m fraudbook.serve DIR PORT`: serve until interrupted."""
+    """`python -m fraudbook.build.serve DIR PORT`: serve until interrupted."""
     argv = sys.argv[1:] if argv is None else argv
-    directory, port = Path(argv[0]), int(argv[1]) if len(argv) > 1 else 8000
-    with serving(directory, port, quiet=False) as url:
-        print(f"serving {directory} at {url}/ (Ctrl-C to stop)")
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+    if not argv or len(argv) > 2:
+        print("usage: python -m fraudbook.build.serve DIR [PORT]", file=sys.stderr)
+        return 2
+    directory = Path(argv[0])
+    if not (directory / "index.html").is_file():
+        print(f"no site in {argv[0][:200]!r} (no index.html): run 'make book' first", file=sys.stderr)
+        return 1
+    raw = argv[1] if len(argv) > 1 else "8000"
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) < 65536:
+        print(f"PORT must be a number from 1 to 65535, got {raw[:40]!r}", file=sys.stderr)
+        return 2
+    try:
+        with serving(directory, int(raw), quiet=False) as url:
+            print(f"serving {directory} at {url}/ (Ctrl-C to stop)")
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                pass
+    except OSError as exc:
+        print(f"cannot serve on 127.0.0.1:{raw}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     return 0
 
 

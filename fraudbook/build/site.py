@@ -22,6 +22,7 @@ from .errors import BuildError
 from .publish import swap_in
 
 SITE_STAMP = ".fraudbook-site-inputs"
+SITE_OK = ".fraudbook-site-ok"
 
 
 def site_inputs(layout: Layout) -> list[Path]:
@@ -64,8 +65,13 @@ def build_site(layout: Layout, log=print, force: bool = False) -> None:
     if not force and stamp.exists() and stamp.read_text() == digest:
         log(f"site up to date: {layout.relative(layout.site / 'index.html')}")
         return
-    if layout.site_work.exists():
-        shutil.rmtree(layout.site_work)  # a clean build: Sphinx only re-warns about files it re-reads
+    # Sphinx re-reads only the pages that changed since its last build in site_work. That is
+    # safe only after a build that finished with no warning (Sphinx does not re-warn about a
+    # page it does not re-read), so any other state starts clean.
+    ok = layout.site_work / SITE_OK
+    if layout.site_work.exists() and (force or not ok.exists()):
+        shutil.rmtree(layout.site_work)
+    ok.unlink(missing_ok=True)
     charts.write_vendor_bundle(layout.static)
     jb = Path(sys.executable).parent / "jb"
     work = os.path.relpath(layout.site_work, layout.root)
@@ -79,6 +85,7 @@ def build_site(layout: Layout, log=print, force: bool = False) -> None:
         raise BuildError(f"jupyter-book build failed (exit {proc.returncode}); the previous site is unchanged.\n"
                          f"  reports: {layout.relative(built / 'reports')}\n{tail}")
     write_root_redirect(built, book_title(layout))
+    ok.write_text("the last site build finished with no warning\n")
     (built / SITE_STAMP).write_text(digest)
     swap_in(built, layout.site)
     log(f"site built: {layout.relative(layout.site / 'index.html')}")

@@ -35,9 +35,13 @@ def data_last_updated() -> str:
 
 
 def _config_inited(app, config) -> None:
+    from ..data.claims import edition, links_sentence
+    from ..data.load import load
+
     when = data_last_updated()
-    footer = (f'<p class="fraudbook-footer">Data last updated: <time datetime="{when}">{when}'
-              "</time>. Every figure links to its source.</p>")
+    # Every claim the footer makes is computed from the data (fraudbook.data.claims).
+    footer = (f'<p class="fraudbook-footer">Edition {html.escape(edition(ROOT))}. Data last updated: '
+              f'<time datetime="{when}">{when}</time>. {html.escape(links_sentence(load(DATA)))}</p>')
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = footer
     config.html_theme_options = options

@@ -7,10 +7,13 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
+from ..data.check import MAX_SHOWN
 from ..data.coverage import known_ids
 from ..data.load import DataError, load
+from ..kit.dates import short_repr
 from ..paths import LAST_BUILD, Layout
 from .errors import BuildError
 from .manifest import ManifestError, Run, read_manifest
@@ -20,21 +23,95 @@ FAILURES = (DataError, ManifestError, ParameterError, BuildError)
 
 
 def check(layout: Layout) -> int:
-    """Validate data/ and print every problem; exit status 1 if there is any."""
+    """Validate data/ and print every problem, one line each; exit status 1 if there is any."""
     from ..data.check import report
 
     return report(layout.data, layout)
 
 
+def one_line(text: str, limit: int = 600) -> str:
+    """A message line as printed: control and invisible characters escaped, length bounded,
+    so that text from the data or the manifest can neither add lines nor reorder them."""
+    from ..data.read import printable
+
+    return printable(text, limit, backslash=False)
+
+
+def report(prefix: str, exc: BaseException) -> None:
+    """Print a failure: one line per problem, the first after `prefix`."""
+    if isinstance(exc, DataError):
+        lines = [f"{len(exc.problems)} problem(s) in the data:"] + [f"  - {p}" for p in exc.problems[:MAX_SHOWN]]
+        if len(exc.problems) > MAX_SHOWN:
+            lines.append(f"  … and {len(exc.problems) - MAX_SHOWN} more; fix the ones above first")
+    else:
+        lines = str(exc).split("\n")
+    for i, line in enumerate(lines):
+        print(f"{prefix}: {one_line(line)}" if i == 0 else one_line(line), file=sys.stderr)
+
+
 def plan(layout: Layout | None = None) -> list[Run]:
     """Validated data and runs: everything that can be checked before executing anything."""
     layout = layout or Layout.from_env()
-    known = known_ids(load(layout.data))
+    try:
+        known = known_ids(load(layout.data))
+    except OSError as exc:  # a table that vanished or is a broken link between check and read
+        name = exc.filename or layout.data
+        raise BuildError(f"{one_line(layout.relative(name), 200)}: cannot be read "
+                         f"({exc.strerror or type(exc).__name__})") from None
+    from .execute import cell_timeout, default_jobs
+
+    cell_timeout()   # the build's settings are checked before anything executes, too
+    default_jobs()
     runs = read_manifest(layout.manifest, known=known, root=layout.root)
     from .toc import check_toc
 
     check_toc(runs, layout)
     return runs
+
+
+def split_params(text: str) -> list[str]:
+    """`name=value` items of one PARAMS string (as `make run PARAMS='...'` hands it over).
+
+    Split on spaces outside quotes and brackets, so `highlight=[THA, VNM] currency=EUR` is two
+    items. Quotes at the top level group words and are removed (`title="a b"`); inside
+    brackets they are kept for the YAML reading of the value. Nothing here is run by a shell.
+    """
+    items: list[str] = []
+    buf: list[str] = []
+    quote = None
+    depth = 0
+    started = False
+    for ch in text:
+        if quote:
+            if ch == quote:
+                quote = None
+                if depth:
+                    buf.append(ch)
+            else:
+                buf.append(ch)
+            continue
+        if ch in "'\"":
+            quote = ch
+            started = True
+            if depth:
+                buf.append(ch)
+            continue
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}" and depth:
+            depth -= 1
+        if ch.isspace() and not depth:
+            if started:
+                items.append("".join(buf))
+                buf, started = [], False
+            continue
+        buf.append(ch)
+        started = True
+    if quote:
+        raise ParameterError(f"PARAMS: a {quote} quote is never closed in {short_repr(text, 80)}")
+    if started:
+        items.append("".join(buf))
+    return items
 
 
 def parse_overrides(pairs: list[str], run: Run, layout: Layout) -> dict:
@@ -46,7 +123,6 @@ def parse_overrides(pairs: list[str], run: Run, layout: Layout) -> dict:
     """
     import yaml
 
-    from ..kit.dates import short_repr
     from .params import template_parameters
 
     declared = template_parameters(layout.root / run.template)
@@ -56,21 +132,30 @@ def parse_overrides(pairs: list[str], run: Run, layout: Layout) -> dict:
         key = key.strip()
         if not sep or not key:
             raise ParameterError(f"--set {short_repr(pair)}: write name=value")
+        if not re.fullmatch(r"[A-Za-z_]\w*", key):
+            raise ParameterError(f"--set {short_repr(key, 60)}: not a parameter name (letters, "
+                                 "digits and '_')")
+        if key in values:
+            raise ParameterError(f"--set {key}: given twice")
         p = declared.get(key)
         if p is not None and p.type is str:
             values[key] = text
             continue
         try:
             values[key] = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
             at = f" at column {mark.column + 1}" if mark else ""
             raise ParameterError(f"--set {key}: {short_repr(text)} is not a value{at} "
+                                 "(write a number, true/false, or a list like [THA, VNM])") from None
+        except (yaml.YAMLError, ValueError, RecursionError):
+            raise ParameterError(f"--set {key}: {short_repr(text)} is not a value "
                                  "(write a number, true/false, or a list like [THA, VNM])") from None
     return values
 
 
-def run_one(name: str, overrides: list[str], publish_it: bool, layout: Layout, log=print) -> int:
+def run_one(name: str, overrides: list[str], publish_it: bool, layout: Layout, log=print,
+            params_text: str | None = None) -> int:
     """Execute one run of the manifest, optionally with other parameters.
 
     Without `publish_it` the result goes to scratch/<name>.ipynb with a standalone preview
@@ -81,9 +166,10 @@ def run_one(name: str, overrides: list[str], publish_it: bool, layout: Layout, l
     from .publish import publish_files
 
     try:
+        overrides = list(overrides) + (split_params(params_text) if params_text else [])
         runs = {r.name: r for r in plan(layout)}
         if name not in runs:
-            raise ManifestError(f"no run named '{name[:60]}' in runs.yml (runs: {', '.join(runs)})")
+            raise ManifestError(f"no run named {short_repr(name, 60)} in runs.yml (runs: {', '.join(runs)})")
         run = runs[name]
         if overrides:
             from .params import check_parameters, template_parameters
@@ -93,7 +179,7 @@ def run_one(name: str, overrides: list[str], publish_it: bool, layout: Layout, l
             params = check_parameters(given, template_parameters(layout.root / run.template),
                                       f"run '{name}' with --set", known)
             run = Run(run.name, run.template, run.output, params)
-        with build_lock(layout):
+        with build_lock(layout, log=log):
             inputs = None
             if publish_it:
                 from .digest import run_digests
@@ -113,7 +199,7 @@ def run_one(name: str, overrides: list[str], publish_it: bool, layout: Layout, l
                 log(f"wrote {layout.relative(scratch)} and the preview {layout.relative(page)} "
                     f"({result.seconds:.1f} s); book/ is unchanged")
     except FAILURES as exc:
-        print(f"RUN FAILED: {exc}", file=sys.stderr)
+        report("RUN FAILED", exc)
         return 1
     except KeyboardInterrupt:
         print("RUN INTERRUPTED: book/ is unchanged", file=sys.stderr)
@@ -133,7 +219,7 @@ def build(execute: bool = True, site: bool = True, layout: Layout | None = None,
     try:
         runs = plan(layout)
         log(f"data valid; {len(runs)} run(s) planned")
-        with build_lock(layout):
+        with build_lock(layout, log=log):
             if execute:
                 results = execute_all(runs, layout, log=log, jobs=jobs, force=force)
                 publish_files([(r.staged, layout.root / r.run.output) for r in results if r.staged])
@@ -144,7 +230,7 @@ def build(execute: bool = True, site: bool = True, layout: Layout | None = None,
 
                 (layout.build / LAST_BUILD).write_text(build_fingerprint(layout.root))
     except FAILURES as exc:
-        print(f"BUILD FAILED: {exc}", file=sys.stderr)
+        report("BUILD FAILED", exc)
         return 1
     except KeyboardInterrupt:
         print("BUILD INTERRUPTED: book/ and the site are as they were before this build",
@@ -160,7 +246,7 @@ def toc(layout: Layout, check_only: bool = False) -> int:
         runs = read_manifest(layout.manifest, known=known_ids(load(layout.data)), root=layout.root)
         text = render_toc(runs, layout)
     except FAILURES as exc:
-        print(f"TOC FAILED: {exc}", file=sys.stderr)
+        report("TOC FAILED", exc)
         return 1
     current = layout.toc.read_text(encoding="utf-8") if layout.toc.exists() else ""
     if check_only:

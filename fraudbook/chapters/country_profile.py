@@ -3,7 +3,7 @@
 A figure concerns a country when one of its geography codes is the country or an area inside
 it (geographies.csv `country`), or when the country is its `partner` (the receiving end of a
 handover or repatriation); an event concerns it when the country is in its `countries`. This
-is the same rule `fraudbook.runner.country_coverage` uses to decide which countries get a page.
+is the same rule `fraudbook.data.coverage.country_coverage` uses to decide which countries get a page.
 
 Several geography codes on one figure make ONE combined figure: it is listed once, with the
 other places named ("combined with ..."), and never split.
@@ -11,19 +11,16 @@ other places named ("combined with ..."), and never split.
 
 from __future__ import annotations
 
-import html
-
 import altair as alt
 import pandas as pd
 
-from ..kit import charts
+from ..data.coverage import codes, parent_country
+from ..data.load import blank, date_bounds
+from ..data.numbers import SCALES
+from ..kit import charts, qualifiers
 from ..kit import words as text
-from ..data.load import date_bounds
-
-# Names that take "the" in running prose ("in the Philippines").
-ARTICLE_NAMES = {"Philippines", "United States", "United Kingdom", "Netherlands",
-                 "Czech Republic", "Central African Republic", "Gambia", "Bahamas", "Maldives",
-                 "United Arab Emirates", "Dominican Republic"}
+from ..kit.escape import html_text, md
+from ..kit.names import country_codes, join, prose_name
 
 # Sections of the figures, by the indicator's unit (each figure has its indicator's unit).
 SECTIONS = {
@@ -38,52 +35,9 @@ SECTION_WORDS = {
     "shares": "share or rate of change",
 }
 
-FLOOR = {"more_than", "at_least"}
-APPROXIMATE = {"about", "nearly", "just_under", "up_to"}
-MARKERS = {"floor": "Floor: more than, at least", "approximate": "Approximate: about, nearly, up to",
-           "exact": "As stated", "range": "Range: low to high"}
-MARKER_SHAPES = {"floor": "triangle-up", "approximate": "diamond", "exact": "circle", "range": "square"}
 OTHER_SERIES = "Other counts (see the tables)"
 CHART_WIDTH = charts.WIDTH - 150  # room for the axis titles and labels in the text column
-MAX_SERIES = 7
-# Axis labels 1k, 10M, 3 bn ("G" would read as giga).
-SI_LABELS = "replace(replace(format(datum.value, '~s'), 'G', ' bn'), 'M', ' m')"  # the palette has 8 colours; the 8th (black) is kept for "other"
-
-
-def prose_name(name: str) -> str:
-    """'Philippines' -> 'the Philippines'; 'Laos' -> 'Laos'."""
-    return f"the {name}" if name in ARTICLE_NAMES else name
-
-
-def join_words(words: list[str]) -> str:
-    """['a'] -> 'a'; ['a', 'b', 'c'] -> 'a, b and c'."""
-    words = list(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def parent_country(geo: pd.DataFrame) -> dict[str, str | None]:
-    """Each geography code -> the country it is in (itself for a country; None for a region)."""
-    out = {}
-    for code, r in geo.iterrows():
-        if r["kind"] == "country":
-            out[code] = code
-        elif r["kind"] == "area":
-            out[code] = r["country"]
-        else:
-            out[code] = None
-    return out
-
-
-def country_codes(geo: pd.DataFrame, country: str) -> list[str]:
-    """The country's code and the codes of the areas inside it, in the order of geographies.csv."""
-    parent = parent_country(geo)
-    return [c for c in geo.index if parent[c] == country]
-
-
-def _codes(cell) -> list[str]:
-    return [c for c in str(cell or "").split(";") if c]
+MAX_SERIES = 7  # the palette has 8 colours; the 8th (black) is kept for "other"
 
 
 def scope_text(geography: str, partner: str, geo: pd.DataFrame, country: str) -> str:
@@ -94,15 +48,15 @@ def scope_text(geography: str, partner: str, geo: pd.DataFrame, country: str) ->
     """
     parent = parent_country(geo)
     names = {c: prose_name(geo.loc[c, "name"]) for c in geo.index}
-    codes = _codes(geography)
-    inside = [c for c in codes if parent.get(c) == country]
-    outside = [c for c in codes if parent.get(c) != country]
-    partner = partner if isinstance(partner, str) else ""
+    cell = codes(geography)
+    inside = [c for c in cell if parent.get(c) == country]
+    outside = [c for c in cell if parent.get(c) != country]
+    partner = "" if blank(partner) else str(partner)
     if inside:
-        where = join_words([names[c] for c in inside])
+        where = join([names[c] for c in inside])
         where = where[:1].upper() + where[1:]
         if outside:
-            where += (f", combined with {join_words([names[c] for c in outside])} "
+            where += (f", combined with {join([names[c] for c in outside])} "
                       "(one figure for all of them, not split)")
         elif len(inside) > 1:
             where += " (one figure for all of them, not split)"
@@ -110,8 +64,8 @@ def scope_text(geography: str, partner: str, geo: pd.DataFrame, country: str) ->
             where += f"; to {names[partner]}"
         return where
     if partner == country:
-        origin = join_words([names[c] for c in codes])
-        combined = " (one combined figure, not split)" if len(codes) > 1 else ""
+        origin = join([names[c] for c in cell])
+        combined = " (one combined figure, not split)" if len(cell) > 1 else ""
         return f"From {origin} to {names[country]}{combined}"
     raise ValueError(f"figure does not concern {country}: geography {geography!r}, partner {partner!r}")
 
@@ -128,10 +82,10 @@ def country_figures(figs: pd.DataFrame, geo: pd.DataFrame, country: str) -> pd.D
     """
     mine = set(country_codes(geo, country))
     keep = [fid for fid, r in figs.iterrows()
-            if mine & set(_codes(r["geography"])) or r["partner"] == country]
+            if mine & set(codes(r["geography"])) or r["partner"] == country]
     out = figs.loc[keep].copy()
     out["scope"] = [scope_text(r["geography"], r["partner"], geo, country) for _, r in out.iterrows()]
-    out["combined"] = [len(_codes(g)) > 1 for g in out["geography"]]
+    out["combined"] = [len(codes(g)) > 1 for g in out["geography"]]
     out["section"] = [section_of(u) for u in out["unit"]]
     out["end_date"] = [date_bounds(str(e))[1] for e in out["period_end"]]
     out["figure_id"] = out.index
@@ -142,24 +96,24 @@ def country_figures(figs: pd.DataFrame, geo: pd.DataFrame, country: str) -> pd.D
 def country_events(events: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame,
                    country: str) -> pd.DataFrame:
     """The events whose `countries` include `country`, oldest first, joined to their source."""
-    mine = events[[country in _codes(c) for c in events["countries"]]].copy()
+    mine = events[[country in codes(c) for c in events["countries"]]].copy()
     src = sources.rename(columns={"title": "source_title", "url": "source_url", "kind": "source_kind"})
     out = (mine.reset_index()
            .merge(src[["publisher", "date_published", "source_url"]], left_on="source_id",
                   right_index=True, how="left")
            .set_index("event_id"))
     out["start"] = [date_bounds(d)[0] for d in out["date"]]
-    out["finish"] = [date_bounds(e)[1] if isinstance(e, str) and e else date_bounds(d)[0]
-                     for d, e in zip(out["date"], out["end_date"])]
-    out["date_text"] = [text.when(d) + (f" to {text.when(e)}" if isinstance(e, str) and e else "")
-                        for d, e in zip(out["date"], out["end_date"])]
-    out["place"] = [places.loc[p, "name"] if isinstance(p, str) and p in places.index else ""
+    out["finish"] = [date_bounds(d)[0] if blank(e) else date_bounds(e)[1]
+                     for d, e in zip(out["date"], out["end_date"], strict=False)]
+    out["date_text"] = [text.when(d) + ("" if blank(e) else f" to {text.when(e)}")
+                        for d, e in zip(out["date"], out["end_date"], strict=False)]
+    out["place"] = ["" if blank(p) or p not in places.index else places.loc[p, "name"]
                     for p in out["place_id"]]
     out["source_html"] = [text.source_link(r) for _, r in out.iterrows()]
     out["source_label"] = [text.source_label(r) for _, r in out.iterrows()]
     out["event_html"] = [
-        f"<strong>{html.escape(r['title'])}</strong><br>{html.escape(r['description'])}"
-        + (f" <em>Place: {html.escape(r['place'])}.</em>" if r["place"] else "")
+        f"<strong>{html_text(r['title'])}</strong><br>{html_text(r['description'])}"
+        + (f" <em>Place: {html_text(r['place'])}.</em>" if r["place"] else "")
         for _, r in out.iterrows()]
     out["event_id"] = out.index
     out.index.name = None
@@ -178,23 +132,23 @@ def country_places(places: pd.DataFrame, sources: pd.DataFrame, country: str) ->
     mine["lat_text"] = [text.number(v) for v in mine["lat"]]
     mine["lon_text"] = [text.number(v) for v in mine["lon"]]
     mine["gazetteer_html"] = [
-        f"{text.source_link(r)} ({html.escape(str(r['gazetteer_ref']))})" for _, r in mine.iterrows()]
+        f"{text.source_link(r)} ({html_text(r['gazetteer_ref'])})" for _, r in mine.iterrows()]
     return mine.sort_values("name")
 
 
 def country_conflicts(conflicts: pd.DataFrame, figs: pd.DataFrame, figure_ids) -> pd.DataFrame:
     """Known disagreements touching any of `figure_ids`, with every figure of each side by side."""
     ids = set(figure_ids)
-    rows = conflicts[[bool(ids & set(_codes(f))) for f in conflicts["figure_ids"]]].copy()
-    rows["figures_html"] = ["<br>".join(text.statement(figs.loc[f]) for f in _codes(v))
+    rows = conflicts[[bool(ids & set(codes(f))) for f in conflicts["figure_ids"]]].copy()
+    rows["figures_html"] = ["<br>".join(text.statement(figs.loc[f]) for f in codes(v))
                             for v in rows["figure_ids"]]
     return rows
 
 
 def summary(geo: pd.DataFrame, country: str, figures: pd.DataFrame, events: pd.DataFrame) -> str:
     """The opening sentences (Markdown): the country's name and kind and what the page holds."""
-    name = text.md_escape(prose_name(geo.loc[country, "name"]))
-    areas = [text.md_escape(geo.loc[c, "name"]) for c in country_codes(geo, country) if c != country]
+    name = md(prose_name(geo.loc[country, "name"]))
+    areas = [md(geo.loc[c, "name"]) for c in country_codes(geo, country) if c != country]
     n_fig, n_ev = len(figures), len(events)
     n_comb = int(figures["combined"].sum()) if n_fig else 0
     n_partner = int((figures["partner"] == country).sum()) if n_fig else 0
@@ -202,7 +156,7 @@ def summary(geo: pd.DataFrame, country: str, figures: pd.DataFrame, events: pd.D
              f"(ISO 3166-1 code {country}). The data holds **{_count(n_fig, 'figure')}** and "
              f"**{_count(n_ev, 'event')}** that concern it."]
     if areas:
-        parts.append(f"A figure about a place inside it ({join_words(areas)}) counts as one about "
+        parts.append(f"A figure about a place inside it ({join(areas)}) counts as one about "
                      f"{name}.")
     if n_comb:
         parts.append(f"{_count(n_comb, 'figure')} of these {'is a combined figure' if n_comb == 1 else 'are combined figures'} "
@@ -221,18 +175,8 @@ def sections_sentence(figures: pd.DataFrame, name: str) -> str:
               "shares": "shares or rates of change"}
     parts = [f"{n:,} {SECTION_WORDS[s] if n == 1 else plural[s]}" for s, n in counts.items() if n]
     if not parts:
-        return f"The data holds no figure about {text.md_escape(prose_name(name))}."
-    return f"Of the figures, {join_words(parts)}."
-
-
-def figure_markdown(key: str, caption: str) -> str:
-    """MyST for a numbered {glue:figure} of chart `key` labelled `fig-<key>` (pasted with glue:md).
-
-    The template's Markdown is the same for every country, but Sphinx labels are global across
-    the book, so the figure directive is written here with the country in its label and glued.
-    """
-    return (f"```{{glue:figure}} {key}\n:name: fig-{key}\n\n{caption} "
-            f"{{glue:md}}`{key}-sources`\n```")
+        return f"The data holds no figure about {md(prose_name(name))}."
+    return f"Of the figures, {join(parts)}."
 
 
 def _count(n: int, noun: str, prefix: str = "") -> str:
@@ -251,38 +195,27 @@ def grouped_table(df: pd.DataFrame, group: str, columns: dict[str, str],
     Every text is escaped except the `raw_html` columns (links built by fraudbook.text). The
     group row's tooltip (`group_title` column) tells what the indicator counts.
     """
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in columns.values())
+    head = "".join(f'<th scope="col">{html_text(h)}</th>' for h in columns.values())
     bodies = []
     for key, rows in df.groupby(group, sort=False):
         tip = ""
         if group_title:
-            tip = f' title="{html.escape(str(rows[group_title].iloc[0]), quote=True)}"'
-        out = [f'<tr><th scope="rowgroup" colspan="{len(columns)}"{tip}>{html.escape(str(key))}</th></tr>']
+            tip = f' title="{html_text(rows[group_title].iloc[0])}"'
+        out = [f'<tr><th scope="rowgroup" colspan="{len(columns)}"{tip}>{html_text(key)}</th></tr>']
         for _, row in rows.iterrows():
             cells = []
             for col in columns:
                 v = row[col]
-                v = "" if v is None or (isinstance(v, float) and pd.isna(v)) else v
-                cells.append(f"<td>{v if col in raw_html else html.escape(str(v))}</td>")
+                v = "" if blank(v) else v
+                cells.append(f"<td>{v if col in raw_html else html_text(v)}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
         bodies.append("<tbody>" + "".join(out) + "</tbody>")
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    cap = f"<caption>{html_text(caption)}</caption>" if caption else ""
     return (f'<table class="fraudbook-table fraudbook-grouped">{cap}<thead><tr>{head}</tr></thead>'
             f"{''.join(bodies)}</table>")
 
 
 # ---- charts -------------------------------------------------------------------------------
-
-def marker(qualifier: str) -> str:
-    """How a figure is drawn: a floor, an approximate value, a range, or as stated."""
-    if qualifier in FLOOR:
-        return "floor"
-    if qualifier in APPROXIMATE:
-        return "approximate"
-    if qualifier == "range":
-        return "range"
-    return "exact"
-
 
 def value_chart_rows(figures: pd.DataFrame, unit: str, currency: str | None = None,
                      periods: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -298,13 +231,12 @@ def value_chart_rows(figures: pd.DataFrame, unit: str, currency: str | None = No
         rows = rows[rows["period"].isin(periods)]
     if unit == "money":
         rows = rows[rows["measures"] != "rate"]
-    factor = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-    scale = [factor.get(s, 1.0) if isinstance(s, str) else 1.0 for s in rows["scale"]]
+    scale = [1.0 if blank(s) else SCALES[s] for s in rows["scale"]]
     rows["plot_value"] = rows["value"] * scale
     rows["plot_low"] = rows["low"] * scale
     rows["plot_high"] = rows["high"] * scale
-    rows["marker"] = [marker(q) for q in rows["qualifier"]]
-    rows["marker_text"] = [MARKERS[m] for m in rows["marker"]]
+    rows["marker"] = rows["qualifier"].map(qualifiers.reading)
+    rows["marker_text"] = rows["qualifier"].map(qualifiers.reading_text)
     rows["date"] = [d.isoformat() for d in rows["end_date"]]
     rows["year"] = [str(v)[:4] for v in rows["period_start"]]
     freq = rows["indicator_title"].value_counts()
@@ -316,7 +248,8 @@ def value_chart_rows(figures: pd.DataFrame, unit: str, currency: str | None = No
 
 def value_chart(rows: pd.DataFrame, title: str, subtitle, y_title: str,
                 description: str) -> alt.Chart:
-    """Figures as points over time on a log scale; floors as triangles, ranges as bars."""
+    """Figures as points over time on a log scale, each with the book's mark for its qualifier
+    (fraudbook.kit.qualifiers); ranges as bars."""
     by_year = bool(len(rows)) and (rows["period"] == "annual").all()
     cols = ["figure_id", "date", "year", "plot_value", "plot_low", "plot_high", "series", "marker",
             "marker_text", "amount", "period_text", "scope", "source_label", "indicator_title"]
@@ -343,12 +276,10 @@ def value_chart(rows: pd.DataFrame, title: str, subtitle, y_title: str,
     points = base.transform_filter("datum.marker != 'range'").mark_point(size=90, filled=True, opacity=0.9).encode(
         x=x,
         y=alt.Y("plot_value:Q", title=y_title, scale=alt.Scale(type="log"),
-                axis=alt.Axis(labelExpr=SI_LABELS)),
+                axis=charts.number_axis()),
         color=colour,
-        shape=alt.Shape("marker_text:N", title="Kind of figure",
-                        scale=alt.Scale(domain=[MARKERS[k] for k in MARKER_SHAPES],
-                                        range=list(MARKER_SHAPES.values())),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=200)),
+        shape=charts.qualifier_shape("marker_text", rows.loc[rows["marker"] != "range", "marker"],
+                                     axis="y", title="Kind of figure"),
         tooltip=tooltip, **offset,
     )
     layers = [points]
@@ -399,7 +330,7 @@ def value_chart_spec(figures: pd.DataFrame, name: str) -> dict | None:
     if len(rows) >= 2:
         what, y_title = "people", "People (log scale)"
         title = f"Counts of people concerning {name}, by date"
-        subtitle = ["One point per figure, at the end of the period it covers; triangles are floors",
+        subtitle = ["One point per figure, at the end of the period it covers; upward triangles are floors",
                     "Running totals are milestones, not a series to subtract"]
     else:
         money = figures[(figures["unit"] == "money") & (figures["period"] == "annual")]
@@ -411,7 +342,7 @@ def value_chart_spec(figures: pd.DataFrame, name: str) -> dict | None:
             return None
         what, y_title = f"yearly amounts of money in {currency}", f"{currency} (log scale)"
         title = f"Yearly amounts of money concerning {name}"
-        subtitle = ["One point per figure and calendar year; triangles are floors ('more than')",
+        subtitle = ["One point per figure and calendar year; upward triangles are floors ('more than')",
                     "Different measures, never to be added together"]
     floors = int((rows["marker"] == "floor").sum())
     first, last = rows["end_date"].min(), rows["end_date"].max()
@@ -422,7 +353,7 @@ def value_chart_spec(figures: pd.DataFrame, name: str) -> dict | None:
     combined = int(rows["combined"].sum())
     placed = ("in the calendar year it covers" if (rows["period"] == "annual").all()
               else "at the end of the period it covers")
-    caption = (f"Every quantified figure of {what} in the data that concerns {text.md_escape(name)}, placed "
+    caption = (f"Every quantified figure of {what} in the data that concerns {md(name)}, placed "
                f"{placed}. Different things are counted, so the points are "
                "never to be added or joined into one series; hover over a point for the figure as "
                "stated, its period, where it applies and its source.")
@@ -462,9 +393,9 @@ def section_output(figures: pd.DataFrame, section: str, name: str):
     name = prose_name(name)
     rows = figures[figures["section"] == section].copy()
     if rows.empty:
-        return Markdown(SECTION_NONE[section].format(name=text.md_escape(name)))
-    rows["indicator_tip"] = [f"{d} {c}".strip() if isinstance(c, str) else d
-                             for d, c in zip(rows["indicator_description"], rows["indicator_caveats"])]
+        return Markdown(SECTION_NONE[section].format(name=md(name)))
+    rows["indicator_tip"] = [d if blank(c) else f"{d} {c}".strip()
+                             for d, c in zip(rows["indicator_description"], rows["indicator_caveats"], strict=False)]
     return HTML(grouped_table(
         rows, "indicator_title",
         {"amount": "Figure as stated", "period_text": "Period", "scope": "Where",
@@ -482,7 +413,7 @@ def conflicts_output(ds, figures: pd.DataFrame, name: str):
     rows = country_conflicts(ds.conflicts, ds.figures_with_meta(), figures.index)
     if rows.empty:
         return Markdown("No known disagreement between sources touches a figure about "
-                        f"{text.md_escape(prose_name(name))}.")
+                        f"{md(prose_name(name))}.")
     return table(rows, {"topic": "About", "differs": "What differs", "figures_html": "The figures",
                         "explanation": "Why"},
                  raw_html=("figures_html",),
@@ -497,7 +428,7 @@ def places_output(ds, country: str, name: str):
 
     rows = country_places(ds.places, ds.sources, country)
     if rows.empty:
-        return Markdown(f"The data places no hub, border town or meeting city in {text.md_escape(prose_name(name))}.")
+        return Markdown(f"The data places no hub, border town or meeting city in {md(prose_name(name))}.")
     return table(rows, {"name": "Place", "kind_text": "Kind", "lat_text": "Latitude",
                         "lon_text": "Longitude", "gazetteer_html": "Gazetteer (entry)",
                         "note": "Note"},

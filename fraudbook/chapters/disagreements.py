@@ -1,31 +1,23 @@
-"""The evidence chapters: "Where sources disagree" and "Data and methods".
-
-Disagreements: every row of data/conflicts.csv with its figures side by side (amount with
-qualifier, period, place, linked source, kind and confidence of the source), a dot plot where
-the figures share one unit, and a MyST label `conflict-<conflict_id>` on its heading so any
-page can link to it with {ref}.
-
-Data and methods: the data dictionary (generated from data/indicators.csv), the sources with
-their kind and confidence, a register of every figure whose rows carry the HTML id
-`figure-<FIGURE_ID>`, and the bibliography as BibTeX (one entry per source) for
-sphinxcontrib-bibtex.
+"""The chapter "Where sources disagree": every row of data/conflicts.csv with its figures side
+by side (amount with qualifier, period, place, linked source, kind and confidence of the
+source), a dot plot where the figures share one unit (marks from fraudbook.kit.qualifiers),
+and a MyST label `conflict-<conflict_id>` on its heading so any page can link to it with {ref}.
 
 Nothing here computes a new figure: positions on a chart are the stated numbers times their
-scale; counts are counts of rows of the book's own tables.
+scale. The register the figure ids link to is on the data-and-methods page
+(fraudbook.chapters.data_and_methods).
 """
 
 from __future__ import annotations
 
-import html
-
 import altair as alt
 import pandas as pd
 
-from ..kit import charts
-from ..kit import words as text
 from ..data.load import Dataset, blank, split_list
-from ..kit import escape, page
 from ..data.numbers import SCALES
+from ..kit import charts, escape, page, qualifiers
+from ..kit import words as text
+from ..kit.escape import html_text
 
 DIFFERS = ("number", "scope", "period", "method", "attribution")
 DIFFERS_WORDS = {
@@ -35,25 +27,9 @@ DIFFERS_WORDS = {
     "method": "the method (different ways of estimating)",
     "attribution": "the attribution (the same figure credited to different sources)",
 }
-# Readings of a qualifier on a dot plot: a floor points right, a ceiling points left.
-FLOOR = ("at_least", "more_than")
-CEILING = ("up_to", "just_under", "nearly")
-SHAPES = {"floor": "triangle-right", "ceiling": "triangle-left", "point": "circle"}
-READING = {
-    "floor": "a floor: the stated number or more",
-    "ceiling": "a ceiling: the stated number or a little less",
-    "point": "a point figure",
-    "range": "a range: the bar runs from the low to the high bound",
-}
-# Pages of the book, for links between the two chapters (same folder in the site).
-DISAGREEMENTS_PAGE = "disagreements.html"
+# The page holding the register of figures (same folder in the site): figure ids link there.
 REGISTER_PAGE = "data-and-methods.html"
 
-
-# --------------------------------------------------------------------------- shared helpers
-
-
-# --------------------------------------------------------------------------- disagreements
 
 def select_conflicts(conflicts: pd.DataFrame, show_all: bool = True,
                      differs: list | tuple = DIFFERS) -> pd.DataFrame:
@@ -66,7 +42,7 @@ def select_conflicts(conflicts: pd.DataFrame, show_all: bool = True,
     c["_order"] = range(len(c))
     keep = c["differs"].isin(list(differs))
     if not show_all:
-        keep &= c["book_uses"].fillna("").astype(str).str.len() > 0
+        keep &= ~c["book_uses"].map(blank)
     c = c[keep].copy()
     c["_kind"] = c["differs"].map({k: i for i, k in enumerate(DIFFERS)})
     return c.sort_values(["_kind", "_order"]).drop(columns=["_kind", "_order"])
@@ -80,12 +56,12 @@ def conflict_figures(ds: Dataset, conflict: pd.Series, meta: pd.DataFrame | None
     figs["book_uses"] = ["yes" if fid == uses else "" for fid in figs.index]
     figs["used"] = [("The book uses this figure" if fid == uses else "Another figure") if uses
                     else "Shown side by side" for fid in figs.index]
-    figs["what_html"] = [html.escape(str(r.indicator_title)) + escape.small(html.escape(r.where))
+    figs["what_html"] = [html_text(r.indicator_title) + escape.small(html_text(r.where))
                          for r in figs.itertuples()]
-    figs["amount_html"] = [f"<strong>{html.escape(r.amount)}</strong>" + escape.small(html.escape(r.period_text))
+    figs["amount_html"] = [f"<strong>{html_text(r.amount)}</strong>" + escape.small(html_text(r.period_text))
                            for r in figs.itertuples()]
-    figs["source_cell"] = [r.source_html + escape.small(html.escape(r.source_quality)) for r in figs.itertuples()]
-    figs["figure_link"] = [f'<a href="{REGISTER_PAGE}#figure-{html.escape(fid)}">{escape.wrap_ids(fid)}</a>'
+    figs["source_cell"] = [r.source_html + escape.small(html_text(r.source_quality)) for r in figs.itertuples()]
+    figs["figure_link"] = [f'<a href="{REGISTER_PAGE}#figure-{html_text(fid)}">{escape.wrap_ids(fid)}</a>'
                            for fid in figs.index]
     return figs
 
@@ -96,16 +72,16 @@ def book_uses_text(conflict: pd.Series, figs: pd.DataFrame) -> str:
     if blank(uses):
         return "none of them alone: where the topic comes up, the book shows them side by side."
     r = figs.loc[uses]
-    return f"{text.statement(r)} (figure {html.escape(str(uses))})."
+    return f"{text.statement(r)} (figure {html_text(uses)})."
 
 
 def conflict_body_html(conflict: pd.Series, figs: pd.DataFrame) -> str:
     """The explanation and the side-by-side table of one conflict, as HTML."""
     kind = str(conflict["differs"])
     paras = (
-        f'<p><strong>What differs:</strong> {html.escape(DIFFERS_WORDS.get(kind, kind))}. '
+        f'<p><strong>What differs:</strong> {html_text(DIFFERS_WORDS.get(kind, kind))}. '
         f"<strong>Which the book uses:</strong> {book_uses_text(conflict, figs)}</p>"
-        f'<p>{html.escape(str(conflict["explanation"]))}</p>'
+        f'<p>{html_text(conflict["explanation"])}</p>'
     )
     table = page.html_table(
         figs.reset_index(),
@@ -132,30 +108,29 @@ def dot_data(figs: pd.DataFrame) -> pd.DataFrame | None:
 
     A chart needs at least two figures with a number, all in one unit (and one currency).
     `x`, `x_low`, `x_high` are the stated numbers times their scale, divided by one display
-    divisor for the whole chart; `reading` says whether a dot is a floor, ceiling, point or
-    range (unquantified figures are left out of the chart and stay in the table).
+    divisor for the whole chart; `reading` and `reading_text` are the qualifier's reading
+    and legend label (fraudbook.kit.qualifiers; unquantified figures are left out of the chart
+    and stay in the table).
     """
     q = figs[figs["qualifier"] != "unquantified"].copy()
     if len(q) < 2 or q["unit"].nunique() != 1:
         return None
     if q["unit"].iloc[0] == "money" and q["currency"].nunique() != 1:
         return None
-    factor = q["scale"].map(lambda s: SCALES.get(s if isinstance(s, str) else "", 1.0))
+    factor = q["scale"].map(lambda s: 1.0 if blank(s) else SCALES[s])
     raw = pd.concat([q["value"] * factor, q["low"] * factor, q["high"] * factor])
     div, word = _divisor(float(raw.max()))
     q["x"] = q["value"] * factor / div
     q["x_low"] = q["low"] * factor / div
     q["x_high"] = q["high"] * factor / div
-    q["reading"] = ["range" if r.qualifier == "range" else "floor" if r.qualifier in FLOOR
-                    else "ceiling" if r.qualifier in CEILING else "point" for r in q.itertuples()]
-    q["reading_text"] = q["reading"].map(READING)
-    q["shape"] = q["reading"].map(lambda r: SHAPES.get(r, "circle"))
+    q["reading"] = q["qualifier"].map(qualifiers.reading)
+    q["reading_text"] = q["qualifier"].map(qualifiers.reading_text)
     # A range without a stated mid-point is drawn as its bar only.
     # Two-line row labels: the period, then the source (the figure id where one source
     # gives two of the figures).
     dup = q["source_label"].duplicated(keep=False)
     q["label"] = [f"{r.period_text}|{r.source_label}" + (f" ({fid})" if d else "")
-                  for fid, r, d in zip(q.index, q.itertuples(), dup)]
+                  for fid, r, d in zip(q.index, q.itertuples(), dup, strict=False)]
     unit = q["unit"].iloc[0]
     if unit == "money":
         axis = f"{q['currency'].iloc[0]}" + (f", {word}s" if word else "")
@@ -169,11 +144,12 @@ def dot_data(figs: pd.DataFrame) -> pd.DataFrame | None:
 
 
 def dot_chart(conflict: pd.Series, data: pd.DataFrame) -> alt.LayerChart:
-    """A dot plot of one conflict: one row per figure, floors and ceilings as triangles,
+    """A dot plot of one conflict: one row per figure with the book's mark for its qualifier
+    (on this horizontal axis a floor points right, a ceiling left, "about" is a diamond),
     ranges as bars from low to high, colour = whether the book uses the figure."""
     axis_title = data["axis_title"].iloc[0]
     order = list(data["label"])
-    cols = ["label", "figure_id", "x", "x_low", "x_high", "reading", "reading_text", "shape",
+    cols = ["label", "figure_id", "x", "x_low", "x_high", "reading", "reading_text",
             "amount", "period_text", "source_label", "used"]
     d = data[cols]
     y = alt.Y("label:N", sort=order, title=None,
@@ -198,12 +174,12 @@ def dot_chart(conflict: pd.Series, data: pd.DataFrame) -> alt.LayerChart:
         x2="x_high:Q", y=y, color=colour, tooltip=tooltip)
     dots = base.transform_filter("isValid(datum.x)").mark_point(filled=True, size=140, opacity=1).encode(
         x=x, y=y, color=colour,
-        shape=alt.Shape("shape:N", scale=None),
+        shape=charts.qualifier_shape("reading_text", d.loc[d["x"].notna(), "reading"], axis="x"),
         tooltip=tooltip)
     described = "; ".join(f"{r.source_label}: {r.amount} {r.period_text}" for r in data.itertuples())
     subtitle = ["What differs: " + str(conflict["differs"]) + ". "
                 "Triangles pointing right are floors ('more than', 'at least');",
-                "pointing left, ceilings ('up to', 'nearly'); bars are ranges."]
+                "pointing left, ceilings ('up to', 'nearly'); diamonds: 'about'; bars: ranges."]
     return (alt.layer(rng, dots)
             .properties(
                 width=charts.WIDTH - 340, height=max(80, 44 * len(d)),
@@ -212,15 +188,14 @@ def dot_chart(conflict: pd.Series, data: pd.DataFrame) -> alt.LayerChart:
                             + described + "."))
 
 
-def section_markdown(conflict_id: str, topic: str, prefix: str, has_chart: bool) -> str:
-    """The MyST of one conflict's section: label, heading, glued body, figure, chart data."""
+def section_markdown(conflict_id: str, topic: str, prefix: str, figure: str | None = None) -> str:
+    """The MyST of one conflict's section: label, heading, glued body, then `figure` (the block
+    page.figure_block returns for the conflict's chart, or None where there is no chart)."""
     key = f"{prefix}-{conflict_id}"
     out = [f"(conflict-{conflict_id})=", f"### {escape.md(topic)}", "",
            f"```{{glue}} {key}-body", "```", ""]
-    if has_chart:
-        out += [f"```{{glue:figure}} {key}-chart", f":name: fig-{key}", "",
-                f"The figures of this disagreement on one scale. {{glue:md}}`{key}-sources`",
-                "```", "", f"```{{glue}} {key}-data", "```", ""]
+    if figure:
+        out += [figure, ""]
     return "\n".join(out)
 
 
@@ -250,14 +225,9 @@ def summary_table(conflicts: pd.DataFrame, figs_by_conflict: dict[str, pd.DataFr
         figs = figs_by_conflict[cid]
         uses = c.get("book_uses")
         rows.append({
-            "topic_html": f'<a href="#conflict-{html.escape(cid)}">{html.escape(str(c["topic"]))}</a>',
+            "topic_html": f'<a href="#conflict-{html_text(cid)}">{html_text(c["topic"])}</a>',
             "differs": c["differs"],
             "figures": "; ".join(f"{r.amount} ({r.source_label})" for r in figs.itertuples()),
             "uses": "side by side" if blank(uses) else f"{figs.loc[uses, 'amount']} ({uses})",
         })
     return pd.DataFrame(rows, columns=["topic_html", "differs", "figures", "uses"])
-
-
-# --------------------------------------------------------------------------- data and methods
-
-

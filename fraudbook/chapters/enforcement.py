@@ -1,4 +1,5 @@
-"""The enforcement and prevention chapters: selecting figures, ratios, period-interval charts.
+"""The enforcement chapter: selecting figures, ratios, and the period-interval chart that the
+prevention chapter (fraudbook.chapters.prevention) draws too.
 
 Both pages work on rows of `Dataset.figures_with_meta()` after `page.statements()`.
 Rules kept here so that the notebooks stay thin and the rules are tested:
@@ -8,8 +9,9 @@ Rules kept here so that the notebooks stay thin and the rules are tested:
   to the chart's left edge ("open start"); nothing is placed at an invented start date.
 * The colour says what kind of period it is (calendar year, stated span, running total,
   total at a date, single day), so a running total is never read as a year's count.
-* The shape says how the source states it: a floor ("more than", "at least") is an upward
-  triangle, a ceiling ("up to", "just under", "nearly") a downward one, "about" a diamond.
+* The shape says how the source states it, as on every page (fraudbook.kit.qualifiers): a
+  floor ("more than", "at least") is an upward triangle, a ceiling ("up to", "just under",
+  "nearly") a downward one, "about" a diamond.
 * Running totals are milestones: nothing here subtracts one from another or adds them up.
 * A ratio is computed only from two figures of the same period, both exact, stated by the
   same source (one announcement, one scope); see `ratio_table`.
@@ -17,17 +19,17 @@ Rules kept here so that the notebooks stay thin and the rules are tested:
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
 
-from ..kit import charts
-from ..kit import words as text
-from ..data.load import date_bounds
+from ..data.coverage import codes
+from ..data.load import blank
 from ..data.numbers import SCALES
+from ..kit import charts, escape, names, qualifiers
+from ..kit import words as text
+from ..kit.dates import first_day, last_day, when
 
 # The default of the `country` parameter: the page follows China's crackdown, so with CHN
 # every figure is kept (China's own counts, transfers to China, and partners' counts from
@@ -41,16 +43,7 @@ PERIOD_LABELS = {
     "as_of": "Total at a date, no period",
     "on_date": "Single day or batch",
 }
-PERIOD_COLOURS = dict(zip(PERIOD_LABELS.values(), charts.PALETTE))
-
-FLOORS = {"more_than", "at_least"}
-CEILINGS = {"up_to", "just_under", "nearly"}
-HOW_LABELS = {  # how the source states the number -> (legend label, point shape)
-    "exact": ("Exact", "circle"),
-    "floor": ("Floor (more than)", "triangle-up"),
-    "ceiling": ("Ceiling (up to, nearly)", "triangle-down"),
-    "about": ("About", "diamond"),
-}
+PERIOD_COLOURS = dict(zip(PERIOD_LABELS.values(), charts.PALETTE, strict=False))
 
 # Indicators of each section of the enforcement page, in display order.
 CHINA_COUNTS = ("cn_fraud_cases_solved", "cn_fraud_suspects_detained", "cn_ringleaders_detained",
@@ -74,46 +67,12 @@ RETURNS = ("returns_to_china_by_country", "cn_persuaded_to_return",
            "kh_intervention_requests", "kh_intervention_individuals")
 CENTRES = ("scam_centres", "scam_centres_shut", "kk_park_buildings_demolished", "scam_compounds")
 
-# Indicators of the prevention page, in display order.
-PREVENTION = ("cn_scam_calls_intercepted", "cn_scam_messages_intercepted",
-              "cn_fraud_domains_handled", "cn_overseas_websites_blocked",
-              "cn_overseas_ips_blocked", "cn_fraud_funds_intercepted", "cn_mm_funds_frozen")
-PREVENTION_OUTCOMES = ("cn_fraud_cases_decline", "cn_fraud_losses_decline")
-
 STATED = "Period as stated"
 OPEN = "No start stated (dashed)"
 CHART_WIDTH = charts.WIDTH - 140  # room for the y axis and the chart menu in the text column
 
-ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-
-# --- parameters ---------------------------------------------------------------------------
-
-def parse_day(name: str, value: str) -> date:
-    """A parameter given as an ISO date 'YYYY-MM-DD'; ValueError naming the parameter."""
-    if not isinstance(value, str) or not ISO_DAY.match(value):
-        raise ValueError(f"parameter '{name}' must be an ISO date written YYYY-MM-DD, got {value!r}")
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValueError(f"parameter '{name}' is not a real date: {value!r} ({exc})") from None
-
-
-def date_window(start: str, end: str) -> tuple[date, date]:
-    """The (start, end) parameters as dates; ValueError if malformed or in the wrong order."""
-    first, last = parse_day("start", start), parse_day("end", end)
-    if first > last:
-        raise ValueError(f"parameter 'start' ({start}) is after parameter 'end' ({end}); "
-                         "start must be on or before end")
-    return first, last
-
-
-def check_first_year(first_year: int) -> int:
-    """The prevention page's `first_year`, checked to be a plausible year."""
-    if isinstance(first_year, bool) or not isinstance(first_year, int) or not 1990 <= first_year <= 2100:
-        raise ValueError(f"parameter 'first_year' must be a year between 1990 and 2100, got {first_year!r}")
-    return first_year
-
+# --- parameters (the dates are read by fraudbook.kit.dates.window) ---------------------------
 
 def check_country(code: str, geographies: pd.DataFrame) -> str:
     if code not in geographies.index:
@@ -124,17 +83,8 @@ def check_country(code: str, geographies: pd.DataFrame) -> str:
 
 # --- selection ----------------------------------------------------------------------------
 
-def end_day(period_end: str) -> date:
-    """The last day a figure's period_end covers ('2023' -> 31 Dec 2023)."""
-    return date_bounds(str(period_end))[1]
-
-
-def start_day(period_start) -> date | None:
-    """The first day a figure's period_start covers, or None where no start is stated."""
-    if period_start is None or (isinstance(period_start, float) and pd.isna(period_start)) \
-            or str(period_start) == "":
-        return None
-    return date_bounds(str(period_start))[0]
+end_day = last_day      # '2023' -> 31 Dec 2023
+start_day = first_day  # None where no start is stated
 
 
 def in_window(df: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
@@ -145,19 +95,13 @@ def in_window(df: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
     return df[(ends >= first) & (ends <= last)]
 
 
-def country_codes(code: str, geographies: pd.DataFrame) -> set[str]:
-    """The code itself and, for a country, the codes of the areas inside it."""
-    inside = geographies.index[geographies["country"] == code]
-    return {code, *inside}
-
-
 def about_country(df: pd.DataFrame, code: str, geographies: pd.DataFrame) -> pd.DataFrame:
     """Rows about `code` as geography (or an area in it) or as partner; all rows for ALL."""
     if code == ALL or df.empty:
         return df
-    codes = country_codes(code, geographies)
-    geo = df["geography"].fillna("").map(lambda g: bool(codes & {c.strip() for c in g.split(";")}))
-    partner = df["partner"].fillna("").isin(codes)
+    mine = {code, *names.country_codes(geographies, code)}  # a country and the areas inside it
+    geo = df["geography"].map(lambda g: bool(mine & set(codes(g))))
+    partner = df["partner"].map(lambda p: not blank(p) and p in mine)
     return df[geo | partner]
 
 
@@ -173,22 +117,16 @@ def of(df: pd.DataFrame, indicators) -> pd.DataFrame:
     return out.drop(columns=["_order", "_end", "_start"])
 
 
-def since_year(df: pd.DataFrame, first_year: int) -> pd.DataFrame:
-    """Rows whose period ends in `first_year` or later."""
-    if df.empty:
-        return df
-    return df[df["period_end"].str[:4].astype(int) >= first_year]
-
-
 def describe_selection(code: str, first: date, last: date, geographies: pd.DataFrame) -> str:
     """One sentence saying what the page's parameters keep."""
-    window = f"whose period ends between {text.when(first.isoformat())} and {text.when(last.isoformat())}"
+    window = f"whose period ends between {when(first.isoformat())} and {when(last.isoformat())}"
     if code == ALL:
         return (f"This version of the page keeps every enforcement figure in the data {window} "
                 "(country parameter `CHN`, the default).")
-    name = geographies.loc[code, "name"]
-    areas = sorted(geographies.loc[list(country_codes(code, geographies) - {code}), "name"])
-    inside = f" (including {', '.join(areas)})" if areas else ""
+    name = escape.md(names.prose_name(names.name(code, geographies)))
+    areas = sorted(names.name(c, geographies) for c in names.country_codes(geographies, code)
+                   if c != code)
+    inside = f" (including {escape.md(names.join(areas))})" if areas else ""
     return (f"This version of the page is narrowed to figures about {name}{inside}, as the place "
             f"counted or as the receiving country, {window} (country parameter `{code}`).")
 
@@ -208,16 +146,7 @@ def start_text(row: pd.Series) -> str:
         return f"calendar year {row['period_start']}"
     if s is None:
         return "not stated"
-    return f"since {text.when(str(row['period_start']))}"
-
-
-def sentence(figs: pd.DataFrame, template: str, ids: dict[str, str], missing: str) -> str:
-    """`template` with each {name} replaced by the statement of figure ids[name] (amount,
-    period, linked source); `missing` if any of those figures is not in `figs` (e.g. when the
-    page's parameters leave it out)."""
-    if any(fid not in figs.index for fid in ids.values()):
-        return missing
-    return template.format(**{k: text.statement(figs.loc[fid]) for k, fid in ids.items()})
+    return f"since {when(str(row['period_start']))}"
 
 
 def missing_years(df: pd.DataFrame, indicator: str) -> list[str]:
@@ -245,7 +174,7 @@ def merge_same(df: pd.DataFrame) -> pd.DataFrame:
             out[c] = pd.Series(dtype=str)
         return out
     work = df.reset_index()
-    key = work[SAME].apply(lambda r: "|".join("" if pd.isna(v) else str(v) for v in r), axis=1)
+    key = work[SAME].apply(lambda r: "|".join("" if blank(v) else str(v) for v in r), axis=1)
     rows = []
     for _, group in work.groupby(key, sort=False):
         first = group.iloc[0].copy()
@@ -267,13 +196,13 @@ def ratio_table(figs: pd.DataFrame, numerator: str, denominator: str) -> pd.Data
     keys = ["period", "period_start", "period_end", "source_id"]
     pairs = num.reset_index().merge(den.reset_index(), on=keys, suffixes=("_num", "_den"))
     pairs = pairs[pairs["period"].isin(["annual", "span"]) & (pairs["value_den"] > 0)]
+    scale = lambda s: 1.0 if blank(s) else SCALES[s]  # noqa: E731
     out = pd.DataFrame({
         "period_text": pairs["period_text_num"],
         "numerator": pairs["amount_num"],
         "denominator": pairs["amount_den"],
-        "ratio": [n * SCALES[sn or ""] / (d * SCALES[sd or ""]) for n, d, sn, sd in
-                  zip(pairs["value_num"], pairs["value_den"], pairs["scale_num"].fillna(""),
-                      pairs["scale_den"].fillna(""))],
+        "ratio": [n * scale(sn) / (d * scale(sd)) for n, d, sn, sd in
+                  zip(pairs["value_num"], pairs["value_den"], pairs["scale_num"], pairs["scale_den"], strict=False)],
         "sources": pairs["source_html_num"],
         "figure_ids": pairs["figure_id_num"] + ", " + pairs["figure_id_den"],
         "period_end": pairs["period_end"],
@@ -287,16 +216,6 @@ def ratio_text(r: float) -> str:
 
 
 # --- charts -------------------------------------------------------------------------------------
-
-def how_stated(qualifier: str) -> str:
-    if qualifier in FLOORS:
-        return "floor"
-    if qualifier in CEILINGS:
-        return "ceiling"
-    if qualifier == "about":
-        return "about"
-    return "exact"
-
 
 def month_start(d: date) -> date:
     return d.replace(day=1)
@@ -314,7 +233,8 @@ def chart_rows(df: pd.DataFrame, anchor: date | None = None,
     """The marks of a period-interval chart, one per row of `df` (after merge_same).
 
     Leaves out unquantified figures and ranges (they stay in the tables). Columns:
-    x_start/x_end (ISO days), open_start, y (the number in units), how (legend label),
+    x_start/x_end (ISO days), open_start, y (the number in units), reading and how (the
+    qualifier's reading and legend label, fraudbook.kit.qualifiers),
     period_label, label (amount), and the tooltip texts. `what` maps an indicator to the
     label its panel and tooltip show (default: the indicator's title and unit).
     """
@@ -322,7 +242,8 @@ def chart_rows(df: pd.DataFrame, anchor: date | None = None,
     df = df[(df["qualifier"] != "unquantified") & (df["qualifier"] != "range")
             & df["value"].notna()]
     if df.empty:
-        return pd.DataFrame(columns=["x_start", "x_end", "open_start", "y", "how", "period_label",
+        return pd.DataFrame(columns=["x_start", "x_end", "open_start", "y", "reading", "how",
+                                     "period_label",
                                      "label", "short", "what", "period_text", "sources", "note",
                                      "figure_ids", "start_note"])
     anchor = anchor or open_anchor(df)
@@ -338,29 +259,19 @@ def chart_rows(df: pd.DataFrame, anchor: date | None = None,
         rows.append({
             "x_start": x_start.isoformat(), "x_end": end.isoformat(),
             "open_start": OPEN if open_start else STATED,
-            "y": float(r["value"]) * SCALES[r["scale"] or ""],
-            "how": HOW_LABELS[how_stated(r["qualifier"])][0],
+            "y": float(r["value"]) * (1.0 if blank(r["scale"]) else SCALES[r["scale"]]),
+            "reading": qualifiers.reading(r["qualifier"]),
+            "how": qualifiers.label(r["qualifier"]),
             "period_label": PERIOD_LABELS[r["period"]],
-            "label": r["amount"], "short": short_amount(r),
+            "label": r["amount"], "short": text.short_amount(r),
             "what": what.get(r["indicator"], f"{r['indicator_title']} ({unit})"),
             "period_text": r["period_text"],
             "sources": r.get("sources", r["source_label"]),
-            "note": r["note"] if isinstance(r["note"], str) else "",
+            "note": "" if blank(r["note"]) else r["note"],
             "figure_ids": r.get("figure_ids", fid),
             "start_note": "not stated" if open_start else "",
         })
     return pd.DataFrame(rows)
-
-
-def short_amount(r: pd.Series) -> str:
-    """The amount without its unit word, for a label inside a panel that names the unit."""
-    scale = f" {r['scale']}" if isinstance(r["scale"], str) and r["scale"] else ""
-    core = f"{text.number(r['value'])}{scale}"
-    if r["unit"] == "money":
-        core = f"{r['currency']} {core}"
-    elif r["unit"] == "percent":
-        core += "%"
-    return text.QUALIFIER_WORDS[r["qualifier"]] + core
 
 
 def _domain(values: list[str], order: list[str]) -> list[str]:
@@ -371,10 +282,6 @@ def _domain(values: list[str], order: list[str]) -> list[str]:
 def _day(iso: str) -> alt.DateTime:
     d = date.fromisoformat(iso)
     return alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True)
-
-
-NUMBER_LABELS = ("replace(replace(replace(format(datum.value, '~s'), 'G', ' bn'), 'M', ' m'), "
-                 "'k', ' k')")
 
 
 def interval_chart(rows: pd.DataFrame, *, title: str, subtitle: str | list[str],
@@ -399,8 +306,6 @@ def interval_chart(rows: pd.DataFrame, *, title: str, subtitle: str | list[str],
     right = right + timedelta(days=max(60, (right - anchor).days // 8 if labels else 60))
     x_scale = alt.Scale(type="utc", domain=[_day(anchor.isoformat()), _day(right.isoformat())])
     periods = _domain(rows["period_label"], list(PERIOD_LABELS.values()))
-    hows = _domain(rows["how"], [v[0] for v in HOW_LABELS.values()])
-    shapes = {v[0]: v[1] for v in HOW_LABELS.values()}
     colour = alt.Color("period_label:N", title="Kind of period",
                        scale=alt.Scale(domain=periods, range=[PERIOD_COLOURS[p] for p in periods]),
                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=260))
@@ -411,7 +316,7 @@ def interval_chart(rows: pd.DataFrame, *, title: str, subtitle: str | list[str],
                alt.Tooltip("sources:N", title="Source"),
                alt.Tooltip("note:N", title="Note")]
     y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=True, nice=True),
-              axis=alt.Axis(labelExpr=NUMBER_LABELS, tickCount=4))
+              axis=charts.number_axis(tickCount=4))
     x = alt.X("x_start:T", title="Period covered (line) and date reached (mark)", scale=x_scale,
               axis=alt.Axis(format="%Y", tickCount="year", grid=True))
     base = alt.Chart()
@@ -423,9 +328,7 @@ def interval_chart(rows: pd.DataFrame, *, title: str, subtitle: str | list[str],
         tooltip=tooltip)
     point = base.mark_point(filled=True, size=110, opacity=1).encode(
         x=alt.X("x_end:T", scale=x_scale), y=y, color=colour,
-        shape=alt.Shape("how:N", title="How stated",
-                        scale=alt.Scale(domain=hows, range=[shapes[h] for h in hows]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=260)),
+        shape=charts.qualifier_shape("how", rows["reading"], axis="y"),
         tooltip=tooltip)
     layers = [line, point]
     if labels:
@@ -463,10 +366,6 @@ def drawn(merged: pd.DataFrame) -> pd.DataFrame:
                   & merged["value"].notna()]
 
 
-def escape(s: str) -> str:
-    return html.escape(str(s))
-
-
 # --- tables ---------------------------------------------------------------------------------
 
 def figures_table(df: pd.DataFrame, caption: str, *, start: bool = False, notes: bool = False,
@@ -477,7 +376,8 @@ def figures_table(df: pd.DataFrame, caption: str, *, start: bool = False, notes:
 
     if df.empty:
         from IPython.display import HTML
-        return HTML(f'<p class="fraudbook-empty"><em>{html.escape(caption)}: {html.escape(empty)}</em></p>')
+        return HTML(f'<p class="fraudbook-empty"><em>{escape.html_text(caption)}: '
+                    f'{escape.html_text(empty)}</em></p>')
     out = df.copy()
     out["period_kind"] = period_kind(out)
     columns = {"indicator_title": "What is counted", "amount": "Figure as stated",
@@ -500,35 +400,17 @@ def ordered(df: pd.DataFrame, first: tuple[str, ...] | list[str]) -> pd.DataFram
     return of(df, [*first, *rest])
 
 
-def only_in(df: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
-    """Rows whose every geography code is among `codes` (combined figures that also cover
+def only_in(df: pd.DataFrame, wanted: set[str]) -> pd.DataFrame:
+    """Rows whose every geography code is among `wanted` (combined figures that also cover
     other places are left out)."""
     if df.empty:
         return df
-    return df[df["geography"].fillna("").map(lambda g: {c.strip() for c in g.split(";")} <= codes)]
+    return df[df["geography"].map(lambda g: set(codes(g)) <= wanted)]
 
 
-def sources_of_drawn(df: pd.DataFrame) -> str:
-    """The chart's source line, from every source of the figures it draws (before merging)."""
-    return charts.source_line(drawn(df))
-
-
-def in_geography(df: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
-    """Rows tagged with any of `codes` as geography."""
+def in_geography(df: pd.DataFrame, wanted: set[str]) -> pd.DataFrame:
+    """Rows tagged with any of `wanted` as geography."""
     if df.empty:
         return df
-    return df[df["geography"].fillna("").map(lambda g: bool(codes & {c.strip() for c in g.split(";")}))]
+    return df[df["geography"].map(lambda g: bool(wanted & set(codes(g))))]
 
-
-def describe_years(first_year: int, kept: pd.DataFrame, all_figs: pd.DataFrame,
-                   indicators) -> str:
-    """One sentence saying what the prevention page's `first_year` keeps and leaves out."""
-    every = all_figs[all_figs["indicator"].isin(indicators)]
-    left_out = len(every) - len(kept)
-    tail = (f"; {left_out} earlier figure{'s' if left_out != 1 else ''} of these counts "
-            "in the data are left out" if left_out else
-            "; no figure of these counts in the data ends earlier")
-    if left_out == 1:
-        tail = tail.replace("are left out", "is left out")
-    return (f"This version of the page shows the figures whose period ends in {first_year} or "
-            f"later (parameter `first_year`){tail}.")

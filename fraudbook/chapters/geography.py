@@ -3,8 +3,9 @@
 Everything works on rows of `Dataset.figures_with_meta()` after `page.statements`. Rules kept:
 a combined figure (several geography codes) stays one bar, never split; the only derived
 number is the remainder of the 68.5% share (100 minus the share of the same whole), labelled
-as computed by the book; floors ("at least", "more than") are drawn as open bars with a
-triangle; unquantified statements are shown in words, never as a bar; estimates of different
+as computed by the book; floors ("at least", "more than") are drawn as open bars, and every
+figure not stated as is gets the book's mark for its qualifier (fraudbook.kit.qualifiers: on
+these horizontal charts a floor is a triangle pointing right); unquantified statements are shown in words, never as a bar; estimates of different
 things are drawn side by side and never added.
 
 The map reads the Natural Earth outlines in data/boundaries/ (see its README): features are
@@ -23,7 +24,8 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from ..kit import charts
+from ..data.coverage import codes
+from ..kit import charts, escape, names, qualifiers
 from ..kit import words as text
 from ..paths import ROOT
 
@@ -36,20 +38,22 @@ CLIP_MARGIN = 1.0          # degrees kept around the frame so clipping edges sta
 SIMPLIFY_TOLERANCE = 0.05  # degrees (Douglas-Peucker): under one pixel at the map's scale
 MIN_POLYGON = 0.1          # degrees: islands whose outline spans less are dropped (under two pixels)
 
-FLOORS = {"at_least", "more_than"}
 # Whole width of a chart with its labels: the page column holds about 660 px, of which
 # vega-embed keeps some for its actions button.
 CHART_WIDTH = charts.WIDTH - 100
 HIGHLIGHT_COLOUR = charts.PALETTE[0]
 MUTED_COLOUR = "#9a9a9a"
 
-# Places: colours and legend order by kind (Okabe-Ito).
+# Places: colour and shape by kind. The map draws places, not figures, so it keeps clear of
+# the marks that say how a figure is stated (fraudbook.kit.qualifiers): no diamond, no triangle.
+STAR = ("M0,-1L0.29,-0.4L0.95,-0.31L0.48,0.15L0.59,0.81L0,0.5L-0.59,0.81L-0.48,0.15L-0.95,-0.31"
+        "L-0.29,-0.4Z")
 PLACE_KINDS = {
-    "scam_hub": ("Scam hub", "#D55E00"),
-    "border_town": ("Border town", "#CC79A7"),
-    "meeting_city": ("Meeting city", "#0072B2"),
-    "capital": ("Capital", "#000000"),
-    "city": ("Other city", "#009E73"),
+    "scam_hub": ("Scam hub", "#D55E00", "square"),
+    "border_town": ("Border town", "#CC79A7", "cross"),
+    "meeting_city": ("Meeting city", "#0072B2", "circle"),
+    "capital": ("Capital", "#000000", STAR),
+    "city": ("Other city", "#009E73", "wedge"),
 }
 
 # Labels set to the left of their point where they would cover a neighbour (by place_id).
@@ -89,33 +93,13 @@ def countries_of(geography: str, geographies: pd.DataFrame) -> set[str]:
     """The countries a figure's geography touches: an area counts for its country; a region
     for none."""
     out = set()
-    for code in str(geography).split(";"):
+    for code in codes(geography):
         kind = geographies.loc[code, "kind"]
         if kind == "country":
             out.add(code)
         elif kind == "area":
             out.add(geographies.loc[code, "country"])
     return out
-
-
-def join_names(names: list[str], empty: str = "none") -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    names = [str(n) for n in names]
-    if not names:
-        return empty
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def geography_name(geography: str, geographies: pd.DataFrame) -> str:
-    """'Northern Myanmar, Philippines and Cambodia' for 'northern-myanmar;PHL;KHM'."""
-    return join_names([geographies.loc[c, "name"] for c in str(geography).split(";")])
-
-
-def names_list(codes: list[str], geographies: pd.DataFrame) -> str:
-    """'Myanmar, Cambodia, Laos and Philippines' (or 'none')."""
-    return join_names([geographies.loc[c, "name"] for c in codes])
 
 
 # --- the combined share ---------------------------------------------------------------
@@ -129,7 +113,7 @@ def combined_share_parts(row: pd.Series, geographies: pd.DataFrame, highlight: l
     rest = Decimal(100) - stated
     if rest < 0:
         raise ValueError(f"{row.name}: a share above 100% has no remainder")
-    name = geography_name(row["geography"], geographies)
+    name = names.names(row["geography"], geographies)
     touched = countries_of(row["geography"], geographies)
     return pd.DataFrame([
         {"part": f"{name}, combined", "order": 0, "value": float(stated),
@@ -190,36 +174,35 @@ def abroad_rows(figs: pd.DataFrame, indicator: str = "cn_fraud_share_from_abroad
     rows = figs[figs["indicator"] == indicator].copy()
     rows = rows.sort_values(["period_end", "date_published"], kind="stable")
     rows["label"] = [f"{r.period_text} · {r.publisher}" for r in rows.itertuples()]
-    rows["floor"] = rows["qualifier"].isin(FLOORS)
-    rows["kind_text"] = ["a floor: the share may be higher" if f else "as stated"
-                         for f in rows["floor"]]
+    rows["reading"] = rows["qualifier"].map(qualifiers.reading)
+    rows["how"] = rows["qualifier"].map(qualifiers.reading_text)
+    rows["floor"] = rows["reading"] == "floor"
     return rows
 
 
 def abroad_chart(rows: pd.DataFrame) -> alt.LayerChart:
-    data = rows[["label", "value", "amount", "stated", "period_text", "source_label", "floor", "kind_text"]]
+    data = rows[["label", "value", "amount", "stated", "period_text", "source_label", "floor", "how"]]
     order = list(data["label"])
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=270)),
         tooltip=[alt.Tooltip("amount:N", title="Share"), alt.Tooltip("stated:N", title="As stated"),
-                 alt.Tooltip("kind_text:N", title="Reading"),
+                 alt.Tooltip("how:N", title="How the source states it"),
                  alt.Tooltip("period_text:N", title="Period"), alt.Tooltip("source_label:N", title="Source")],
     )
     x = alt.X("value:Q", title="Share of telecom fraud on Chinese citizens run from abroad (%)",
               scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]))
     stems = base.mark_rule(color="#bbbbbb").encode(x=alt.X("zero:Q"), x2="value:Q").transform_calculate(zero="0")
-    exact = base.transform_filter("!datum.floor").mark_point(filled=True, size=110, color=charts.PALETTE[0]).encode(x=x)
-    floors = base.transform_filter("datum.floor").mark_point(
-        shape="triangle-right", filled=False, size=160, strokeWidth=2, color=charts.PALETTE[5]).encode(x=x)
+    marks = base.mark_point(filled=True, size=130, opacity=1, color=charts.PALETTE[0]).encode(
+        x=x, shape=charts.qualifier_shape("how", rows["reading"], axis="x"))
     reach = base.transform_filter("datum.floor").mark_rule(
-        strokeDash=[3, 3], color=charts.PALETTE[5]).encode(x=x, x2=alt.X2("top:Q")).transform_calculate(top="100")
+        strokeDash=[3, 3], color=charts.PALETTE[0]).encode(x=x, x2=alt.X2("top:Q")).transform_calculate(top="100")
     labels = base.mark_text(align="center", dy=-14, fontSize=12).encode(x=x, text="amount:N")
-    return (stems + reach + exact + floors + labels).properties(
+    return (stems + reach + marks + labels).properties(
         width=CHART_WIDTH - 290, height=48 * len(data) + 10,
         title=alt.Title("How much of the fraud on Chinese citizens is run from abroad",
                         subtitle=["Each statement at its own date; not a series.",
-                                  "Open triangle: a floor ('more than');",
-                                  "the dashed line: the share may be higher."]),
+                                  "A triangle pointing right is a floor ('more than'):",
+                                  "the dashed line runs on because the share may be higher."]),
         description="Dot chart of statements of the share of telecom fraud against Chinese citizens "
         "committed from abroad: " + "; ".join(f"{r.amount} ({r.period_text}, {r.source_label})"
                                                for r in data.itertuples()),
@@ -233,44 +216,55 @@ def people_rows(figs: pd.DataFrame, geographies: pd.DataFrame, highlight: list[s
     """Estimates of people in scam operations whose geography is one or more countries (a
     region such as 'world' is left out), one row per figure, never added up."""
     rows = figs[figs["indicator"].isin(list(indicators))].copy()
-    only_countries = [all(geographies.loc[c, "kind"] == "country" for c in g.split(";"))
-                      for g in rows["geography"]]
-    rows = rows[only_countries]
-    rows["place"] = [geography_name(g, geographies) + (" (together)" if ";" in g else "")
-                     for g in rows["geography"]]
+    rows = rows[[only_countries(g, geographies) for g in rows["geography"]]]
+    rows["place"] = [names.names(g, geographies, " (together)") for g in rows["geography"]]
     rows["who"] = [indicators[i] for i in rows["indicator"]]
-    rows["floor"] = rows["qualifier"].isin(FLOORS)
-    rows["unquantified"] = rows["qualifier"] == "unquantified"
+    rows["reading"] = rows["qualifier"].map(qualifiers.reading)
+    rows["how"] = rows["qualifier"].map(qualifiers.reading_text)
+    rows["floor"] = rows["reading"] == "floor"
+    rows["unquantified"] = rows["reading"] == "words"
     rows["emphasis"] = [bool(countries_of(g, geographies) & set(highlight)) for g in rows["geography"]]
-    rows["reading"] = ["a floor: the number may be higher" if f else
-                       ("no number given" if u else "as stated")
-                       for f, u in zip(rows["floor"], rows["unquantified"])]
-    rows["n_codes"] = [len(g.split(";")) for g in rows["geography"]]
+    rows["n_codes"] = [len(codes(g)) for g in rows["geography"]]
     rows = rows.sort_values(["n_codes", "place", "period_end", "figure_id"], kind="stable")
     rows["who_short"] = [w.split(":")[0] for w in rows["who"]]
-    rows["short"] = [a[: -len(" people")] if a.endswith(" people") else a for a in rows["amount"]]
+    rows["short"] = [text.short_amount(r) for _, r in rows.iterrows()]
     several = rows["who_short"].nunique() > 1
-    short_place = [" + ".join(geographies.loc[c, "name"] for c in g.split(";")) for g in rows["geography"]]
-    rows["label"] = [f"{p} · {r.who_short}" if several else p for p, r in zip(short_place, rows.itertuples())]
+    short_place = [" + ".join(names.name(c, geographies) for c in codes(g)) for g in rows["geography"]]
+    rows["label"] = [f"{p} · {r.who_short}" if several else p for p, r in zip(short_place, rows.itertuples(), strict=False)]
     dup = rows["label"].duplicated(keep=False)
-    rows.loc[dup, "label"] = [f"{lab} · {p}" for lab, p in zip(rows.loc[dup, "label"], rows.loc[dup, "period_text"])]
+    rows.loc[dup, "label"] = [f"{lab} · {p}" for lab, p in zip(rows.loc[dup, "label"], rows.loc[dup, "period_text"], strict=False)]
     return rows
 
 
+def only_countries(geography: str, geographies: pd.DataFrame) -> bool:
+    """Whether every code of a geography cell is a country (not an area or a region)."""
+    return all(geographies.loc[c, "kind"] == "country" for c in codes(geography))
+
+
+def unplaced_rows(figs: pd.DataFrame, geographies: pd.DataFrame,
+                  indicators=("usip_scam_workers", "gcffc_trafficked_into_scams")) -> pd.DataFrame:
+    """Estimates of people that the sources tie to no named country (a region, the world):
+    left out of the chart by country and written out instead."""
+    rows = figs[figs["indicator"].isin(list(indicators))]
+    return rows[[not only_countries(g, geographies) for g in rows["geography"]]]
+
+
 def people_chart(rows: pd.DataFrame, title: str, subtitle: list[str], colour_by_who: bool) -> alt.LayerChart:
-    """Horizontal bars, one per estimate; floors open with a triangle; unquantified in words."""
+    """Horizontal bars, one per estimate; floors open, and every figure not stated as is with
+    the book's mark for its qualifier at the bar's end; unquantified statements in words."""
     data = rows[["label", "place", "who", "value", "amount", "short", "period_text", "source_label",
-                 "floor", "unquantified", "emphasis", "reading"]].copy()
+                 "floor", "unquantified", "emphasis", "reading", "how"]].copy()
     data["value"] = data["value"].where(~data["unquantified"], None)
     order = list(data["label"])
     tooltip = [alt.Tooltip("place:N", title="Where"), alt.Tooltip("who:N", title="What is counted"),
-               alt.Tooltip("amount:N", title="Figure"), alt.Tooltip("reading:N", title="Reading"),
+               alt.Tooltip("amount:N", title="Figure"),
+               alt.Tooltip("how:N", title="How the source states it"),
                alt.Tooltip("period_text:N", title="Period"), alt.Tooltip("source_label:N", title="Source")]
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)), tooltip=tooltip)
     top = float(data["value"].max()) if data["value"].notna().any() else 1.0
     # Room right of the longest bar for its label.
-    x = alt.X("value:Q", title="People", axis=alt.Axis(format=",d", tickCount=3),
+    x = alt.X("value:Q", title="People", axis=charts.number_axis(tickCount=3),
               scale=alt.Scale(domain=[0, top * 1.5], nice=False))
     if colour_by_who:
         whos = list(dict.fromkeys(data["who"]))
@@ -284,8 +278,11 @@ def people_chart(rows: pd.DataFrame, title: str, subtitle: list[str], colour_by_
         x=x, color=colour, opacity=opacity)
     open_ = base.transform_filter("datum.floor").mark_bar(height=18, fill="white", strokeWidth=2).encode(
         x=x, stroke=colour, opacity=opacity)
-    tri = base.transform_filter("datum.floor").mark_point(shape="triangle-right", filled=True, size=120).encode(
-        x=x, color=colour, opacity=opacity)
+    marked = data.loc[~data["reading"].isin(["point", "words"]), "reading"]
+    tri = base.transform_filter("datum.reading != 'point' && !datum.unquantified").mark_point(
+        filled=True, size=120).encode(
+        x=x, color=colour, opacity=opacity,
+        shape=charts.qualifier_shape("how", marked, axis="x"))
     labels = base.transform_filter("!datum.unquantified").mark_text(align="left", dx=10, fontSize=12).encode(
         x=x, text="short:N")
     words = base.transform_filter("datum.unquantified").mark_text(
@@ -294,7 +291,8 @@ def people_chart(rows: pd.DataFrame, title: str, subtitle: list[str], colour_by_
     layers = [solid, open_, tri, labels, words]
     description = (f"{title}. " + "; ".join(
         f"{r.place}: {r.amount} ({r.who}, {r.period_text}, {r.source_label})" for r in data.itertuples())
-        + ". Floors are open bars with a triangle; statements without a number are written out, not drawn.")
+        + ". Floors are open bars with a triangle pointing right; statements without a number are "
+        "written out, not drawn.")
     return alt.layer(*layers).properties(
         width=CHART_WIDTH - 270, height=34 * len(data) + 10,
         title=alt.Title(title, subtitle=subtitle),
@@ -362,7 +360,7 @@ def simplify(points: list, tolerance: float) -> list:
         if best_i is not None and best > tolerance:
             keep[best_i] = True
             stack += [(a, best_i), (best_i, b)]
-    return [p for p, k in zip(points, keep) if k]
+    return [p for p, k in zip(points, keep, strict=False) if k]
 
 
 def simplify_ring(ring: list, tolerance: float) -> list:
@@ -431,12 +429,29 @@ def place_rows(places: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame
         rows.append({
             "place_id": pid, "name": p["name"], "kind": p["kind"],
             "kind_label": PLACE_KINDS[p["kind"]][0],
-            "country": geographies.loc[p["country"], "name"], "lat": p["lat"], "lon": p["lon"],
+            "country": names.name(p["country"], geographies), "lat": p["lat"], "lon": p["lon"],
             "events": happened or "No event on the timeline is placed here",
             "n_events": len(ev),
             "gazetteer": f"{src['publisher']} ({p['gazetteer_ref']})",
         })
     return pd.DataFrame(rows)
+
+
+BOUNDARY_SOURCE = "natural-earth-50m-admin0"
+
+
+def map_sources(places: pd.DataFrame, rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """The sources of the map: the boundaries first, then the gazetteers of the places drawn."""
+    ids = dict.fromkeys([BOUNDARY_SOURCE, *places.loc[rows["place_id"], "source_id"]])
+    return sources.loc[list(ids)]
+
+
+def map_credits(sources: pd.DataFrame) -> str:
+    """'Boundaries: <link> (title). Place coordinates: <link> (title); …' (HTML, escaped)."""
+    credit = {sid: f"{text.source_link(r)} ({escape.html_text(str(r['title']).strip('[]'))})"
+              for sid, r in sources.iterrows()}
+    return (f"Boundaries: {credit[BOUNDARY_SOURCE]}. Place coordinates: "
+            + "; ".join(v for sid, v in credit.items() if sid != BOUNDARY_SOURCE) + ".")
 
 
 def places_outside(places: pd.DataFrame, frame=FRAME) -> pd.DataFrame:
@@ -497,7 +512,7 @@ def region_map(features: list[dict], places: pd.DataFrame, labels: pd.DataFrame,
                                         range=[PLACE_KINDS[k][1] for k in kinds])),
         shape=alt.Shape("kind_label:N", title="Kind of place", sort=[PLACE_KINDS[k][0] for k in kinds],
                         scale=alt.Scale(domain=[PLACE_KINDS[k][0] for k in kinds],
-                                        range=["diamond", "square", "circle", "triangle-up", "cross"][:len(kinds)])),
+                                        range=[PLACE_KINDS[k][2] for k in kinds])),
         tooltip=[alt.Tooltip("name:N", title="Place"), alt.Tooltip("kind_label:N", title="Kind"),
                  alt.Tooltip("country:N", title="Country"), alt.Tooltip("events:N", title="What happened there"),
                  alt.Tooltip("gazetteer:N", title="Coordinates from")],

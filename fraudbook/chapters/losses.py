@@ -8,20 +8,20 @@ rate from data/fx_rates.csv, the one dated closest to the end of the figure's pe
 
 from __future__ import annotations
 
-import html
-import math
 import re
 from datetime import date
 
 import altair as alt
 import pandas as pd
 
-from ..kit import charts
-from ..kit import words as text
-from ..data.load import date_bounds
+from ..data import schema
+from ..data.coverage import codes
+from ..data.load import blank, date_bounds
 from ..data.numbers import SCALES
+from ..kit import charts, escape, names, qualifiers
+from ..kit import words as text
 
-CURRENCIES = ("USD", "CNY", "EUR")
+CURRENCIES = schema.CURRENCIES  # the currencies the data layer accepts
 
 # Indicators of the regional and global estimates compared in the first chart.
 ESTIMATE_INDICATORS = (
@@ -48,8 +48,6 @@ MEASURE_LABELS = {
     "survey_extrapolation": "Survey or other extrapolation",
 }
 ESTIMATORS = {"unodc": "UNODC", "usip": "USIP", "gasa": "GASA", "gcffc": "GCFFC"}
-FLOORS = {"more_than", "at_least"}
-CEILINGS = {"just_under", "up_to", "nearly"}
 
 
 # --- parameters -----------------------------------------------------------------------
@@ -90,40 +88,11 @@ def pick_rate(fx_rates: pd.DataFrame, currency: str, on: date) -> pd.Series | No
     if rates.empty:
         return None
     gaps = [(abs((date_bounds(str(d))[0] - on).days), str(d), rid)
-            for rid, d in zip(rates.index, rates["date"])]
+            for rid, d in zip(rates.index, rates["date"], strict=False)]
     _, _, rid = min(gaps)
     out = rates.loc[rid].copy()
     out["rate_id"] = rid
     return out
-
-
-def round_sig(x: float, qualifier: str = "exact", sig: int = 3) -> float:
-    """`x` to `sig` significant digits, rounded so the qualifier stays true: a floor
-    ('more than') is rounded down, a ceiling ('just under') up, anything else to nearest."""
-    if x == 0 or math.isnan(x):
-        return x
-    digits = sig - 1 - math.floor(math.log10(abs(x)))
-    factor = 10.0 ** digits
-    if qualifier in FLOORS:
-        y = math.floor(x * factor + 1e-9) / factor
-    elif qualifier in CEILINGS:
-        y = math.ceil(x * factor - 1e-9) / factor
-    else:
-        y = round(x * factor) / factor
-    return round(y, max(digits, 0))
-
-
-def converted_amount(row: pd.Series, per_usd: float, currency: str) -> str:
-    """'more than EUR 15.1 billion': the stated amount converted, in the figure's own scale."""
-    conv = row.copy()
-    conv["currency"] = currency
-    q = row["qualifier"]
-    if q == "range":
-        conv["low"] = round_sig(row["low"] * per_usd)
-        conv["high"] = round_sig(row["high"] * per_usd)
-    else:
-        conv["value"] = round_sig(row["value"] * per_usd, q)
-    return text.amount(conv)
 
 
 def convert(figs: pd.DataFrame, fx_rates: pd.DataFrame, currency: str) -> pd.DataFrame:
@@ -148,7 +117,7 @@ def convert(figs: pd.DataFrame, fx_rates: pd.DataFrame, currency: str) -> pd.Dat
                 rate = pick_rate(fx_rates, currency, period_end_date(row))
             if rate is not None:
                 per_usd, rid, rdate = float(rate["per_usd"]), rate["rate_id"], str(rate["date"])
-                words = converted_amount(row, per_usd, currency)
+                words = text.converted_amount(row, per_usd, currency)
                 shown_cur = currency
         rate_ids.append(rid)
         rates.append(per_usd if rid else float("nan"))
@@ -157,7 +126,7 @@ def convert(figs: pd.DataFrame, fx_rates: pd.DataFrame, currency: str) -> pd.Dat
         shown.append(shown_cur)
         for col in cols:
             v = row[col]
-            cols[col].append(v * scale * per_usd if not pd.isna(v) else float("nan"))
+            cols[col].append(float("nan") if blank(v) else v * scale * per_usd)
     out["shown_currency"] = shown
     out["rate_id"] = rate_ids
     out["per_usd"] = rates
@@ -177,13 +146,20 @@ def conversion_note(row: pd.Series) -> str:
             f"{row['shown_currency']} per USD, rate of {text.when(row['rate_date'])})")
 
 
-def statement(row: pd.Series) -> str:
-    """text.statement plus, when the page shows another currency, the book's conversion."""
-    out = text.statement(row)
-    if row.get("rate_id"):
-        out += (f"; {html.escape(row['converted'])} as converted by the book "
-                f"(rate of {html.escape(text.when(row['rate_date']))})")
-    return out
+def conversion_words(row: pd.Series) -> str:
+    """'; EUR 15.1 billion as converted by the book (rate of 3 Jan 2023)' (HTML), or '' when
+    the page shows the figure as stated."""
+    if not row.get("rate_id"):
+        return ""
+    return (f"; {escape.html_text(row['converted'])} as converted by the book "
+            f"(rate of {escape.html_text(text.when(row['rate_date']))})")
+
+
+def say_figure(say, figs: pd.DataFrame, key: str, fid: str) -> str:
+    """Glue figure `fid`'s statement with the page's strict `say` (page.sentences), followed
+    by the book's conversion where the page shows another currency."""
+    extra = conversion_words(figs.loc[fid]) if fid in figs.index else ""
+    return say(key, "{figure}" + extra.replace("{", "{{").replace("}", "}}"), figure=fid)
 
 
 def rates_used(figs: pd.DataFrame, fx_rates: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
@@ -219,10 +195,10 @@ def yoy_growth(figs: pd.DataFrame) -> pd.DataFrame:
     annual = figs[(figs["period"] == "annual") & (figs["period_start"].str.len() == 4)
                   & (figs["period_start"] == figs["period_end"]) & figs["value"].notna()]
     rows = []
-    for (ind, geo, cur), grp in annual.groupby(["indicator", "geography", "currency"], dropna=False):
+    for (ind, geo, _currency), grp in annual.groupby(["indicator", "geography", "currency"], dropna=False):
         years = grp["period_end"].astype(int)
-        for fid_a, ya in zip(grp.index, years):
-            for fid_b, yb in zip(grp.index, years):
+        for fid_a, ya in zip(grp.index, years, strict=False):
+            for fid_b, yb in zip(grp.index, years, strict=False):
                 if yb != ya + 1:
                     continue
                 a = grp.loc[fid_a, "value"] * SCALES[grp.loc[fid_a, "scale"] or ""]
@@ -253,11 +229,11 @@ def growth_table(growth: pd.DataFrame, figs: pd.DataFrame) -> pd.DataFrame:
             note.append(f"{g.year_from}: the figure of {a['source_label']}")
         if (pair_b & (figs["period"] == "annual")).sum() > 1:
             note.append(f"{g.year_to}: the figure of {b['source_label']}")
-        approx = a["qualifier"] in FLOORS or b["qualifier"] in FLOORS
+        approx = any(qualifiers.reading(q) != "point" for q in (a["qualifier"], b["qualifier"]))
         rows.append({
             "series": SHORT_SERIES.get(g.indicator, a["indicator_title"]), "years": f"{g.year_from}–{g.year_to}",
-            "from_html": f"{html.escape(a['amount'])} ({a['source_html']})",
-            "to_html": f"{html.escape(b['amount'])} ({b['source_html']})",
+            "from_html": f"{escape.html_text(a['amount'])} ({a['source_html']})",
+            "to_html": f"{escape.html_text(b['amount'])} ({b['source_html']})",
             "growth": growth_words(g.growth_pct) + (" (approx.)" if approx else ""),
             "note": "; ".join(note),
             "from_id": g.from_id, "to_id": g.to_id, "growth_pct": g.growth_pct,
@@ -291,14 +267,12 @@ def short_period(row) -> str:
     return f"as of {text.when(end)}"
 
 
-def geography_names(codes: str, geographies: pd.DataFrame, short: bool = False) -> str:
-    """'KHM;LAO;MMR' -> 'Cambodia, Laos and Myanmar together' (one combined figure)."""
-    names = [geographies.loc[c, "name"] if c in geographies.index else c for c in codes.split(";")]
-    if len(names) == 1:
-        return names[0]
-    if short:
-        return " + ".join(names)
-    return ", ".join(names[:-1]) + f" and {names[-1]} together"
+COMBINED = " together"  # after the names of a combined figure's places (never split)
+
+
+def short_where(cell: str, geographies: pd.DataFrame) -> str:
+    """'KHM;LAO;MMR' -> 'Cambodia + Laos + Myanmar', for a chart's row label."""
+    return " + ".join(names.name(c, geographies) for c in codes(cell))
 
 
 def estimate_rows(figs: pd.DataFrame, geographies: pd.DataFrame) -> pd.DataFrame:
@@ -306,17 +280,16 @@ def estimate_rows(figs: pd.DataFrame, geographies: pd.DataFrame) -> pd.DataFrame
     df = figs[figs["indicator"].isin(ESTIMATE_INDICATORS) & (figs["qualifier"] != "unquantified")].copy()
     df["measure"] = df["measures"].map(MEASURE_LABELS)
     df["who"] = df["indicator"].map(estimator)
-    df["where"] = [geography_names(g, geographies, short=True) for g in df["geography"]]
+    df["where"] = [short_where(g, geographies) for g in df["geography"]]
     df["label"] = [f"{r.who}, {r.where}, {short_period(r)}" for r in df.itertuples()]
     dup = df["label"].duplicated(keep=False)
     df.loc[dup, "label"] = [f"{lab} ({re.sub(r' *[(].*[)]', '', pub)})"
-                            for lab, pub in zip(df.loc[dup, "label"], df.loc[dup, "publisher"])]
+                            for lab, pub in zip(df.loc[dup, "label"], df.loc[dup, "publisher"], strict=False)]
     df["low_bn"] = df["low_abs"] / 1e9
     df["high_bn"] = df["high_abs"] / 1e9
     df["point_bn"] = df["value_abs"] / 1e9
-    df["mark"] = ["floor ('more than', 'at least'): the true figure is higher" if q in FLOORS
-                  else "ceiling ('just under'): the true figure is lower" if q in CEILINGS
-                  else "range" if q == "range" else "point" for q in df["qualifier"]]
+    df["reading"] = df["qualifier"].map(qualifiers.reading)
+    df["how"] = df["qualifier"].map(qualifiers.reading_text)
     order = {k: i for i, k in enumerate(MEASURE_LABELS.values())}
     df["_m"] = df["measure"].map(order)
     df = df.sort_values(["_m", "who", "period_end", "date_published", "label"]).drop(columns="_m")
@@ -334,20 +307,13 @@ def _tooltip(extra: list | None = None) -> list:
     return tips
 
 
-YEAR_SHAPES = {"point": "circle", "floor": "triangle-up", "ceiling": "triangle-down"}
-
-
-def point_kind(qualifier: str) -> str:
-    return "floor" if qualifier in FLOORS else "ceiling" if qualifier in CEILINGS else "point"
-
-
 def estimates_chart(rows: pd.DataFrame, currency: str) -> alt.Chart:
-    """Ranges as bars from low to high, points as dots, floors and ceilings as triangles."""
+    """Ranges as bars from low to high; a stated number as the book's mark for its qualifier
+    (fraudbook.kit.qualifiers: on this horizontal axis a floor points right, a ceiling left)."""
     data = rows.reset_index()[["figure_id", "label", "measure", "low_bn", "high_bn", "point_bn",
-                               "mark", "amount", "conversion_note", "period_text", "source_label",
-                               "qualifier"]].copy()
-    data["kind"] = [("floor (more than)" if q in FLOORS else "ceiling (just under)" if q in CEILINGS
-                     else "point") for q in data["qualifier"]]
+                               "reading", "how", "amount", "conversion_note", "period_text",
+                               "source_label", "qualifier"]].copy()
+    marked = data.loc[data["point_bn"].notna(), "reading"]
     conv = [alt.Tooltip("conversion_note:N", title="Converted")] if currency != "USD" else []
     y = alt.Y("label:N", sort=list(data["label"]), title=None,
               axis=alt.Axis(labelLimit=270, labelFontSize=11))
@@ -362,15 +328,12 @@ def estimates_chart(rows: pd.DataFrame, currency: str) -> alt.Chart:
     ranges = base.transform_filter("isValid(datum.low_bn)").mark_rule(strokeWidth=6, opacity=0.7).encode(
         x=alt.X("low_bn:Q", scale=x_scale, title=axis_title(currency),
                 axis=alt.Axis(values=ticks, format=",")), x2="high_bn:Q", y=y,
-        color=colour, tooltip=_tooltip(conv + [alt.Tooltip("mark:N", title="Drawn as")]))
+        color=colour, tooltip=_tooltip(conv + [alt.Tooltip("how:N", title="How the source states it")]))
     points = base.transform_filter("isValid(datum.point_bn)").mark_point(filled=True, size=110, opacity=1).encode(
         x=alt.X("point_bn:Q", scale=x_scale, title=axis_title(currency),
                 axis=alt.Axis(values=ticks, format=",")), y=y, color=colour,
-        shape=alt.Shape("kind:N", title="Marker",
-                        scale=alt.Scale(domain=["point", "floor (more than)", "ceiling (just under)"],
-                                        range=["circle", "triangle-right", "triangle-left"]),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
-        tooltip=_tooltip(conv + [alt.Tooltip("mark:N", title="Drawn as")]))
+        shape=charts.qualifier_shape("how", marked, axis="x"),
+        tooltip=_tooltip(conv + [alt.Tooltip("how:N", title="How the source states it")]))
     n = len(data)
     desc = ("Chart of yearly scam-loss and scam-revenue estimates, each on its own row, on a "
             f"logarithmic scale in {currency} billion: " + "; ".join(
@@ -378,8 +341,8 @@ def estimates_chart(rows: pd.DataFrame, currency: str) -> alt.Chart:
     return (alt.layer(ranges, points)
             .properties(width=charts.WIDTH - 360, height=max(22 * n, 120),
                         title=alt.Title("Estimates of the scam economy measure different things",
-                                        subtitle=["Bars: stated ranges; dots: figures; triangles: "
-                                                  "floors (▶ more than) or ceilings (◀ just under).",
+                                        subtitle=["Bars: stated ranges; dots: figures as stated; diamonds: "
+                                                  "about; triangles: floors (▶) or ceilings (◀).",
                                                   "Colour shows what is measured. Never add them up."]),
                         description=desc))
 
@@ -389,10 +352,11 @@ def year_points(df: pd.DataFrame, series_col: str, offsets: dict | None = None) 
     two figures of one series (conflicting sources) or several series share the chart."""
     data = df.reset_index().copy()
     data["year"] = data["period_end"].str[:4].astype(int)
-    data["kind"] = [point_kind(q) for q in data["qualifier"]]
+    data["reading"] = data["qualifier"].map(qualifiers.reading)
+    data["how"] = data["qualifier"].map(qualifiers.reading_text)
     data["value_bn"] = data["value_abs"] / 1e9
     base = [offsets.get(s, 0.0) if offsets else 0.0 for s in data[series_col]]
-    data["x"] = [y + b for y, b in zip(data["year"], base)]
+    data["x"] = [y + b for y, b in zip(data["year"], base, strict=False)]
     data = data.sort_values(["year", series_col, "date_published", "figure_id"])
     for (_, _), grp in data.groupby(["year", series_col]):
         if len(grp) > 1:
@@ -404,12 +368,12 @@ def year_points(df: pd.DataFrame, series_col: str, offsets: dict | None = None) 
 
 def year_chart(data: pd.DataFrame, series_col: str, title: str, subtitle: str, currency: str,
                description: str, y_title: str) -> alt.Chart:
-    """Dots per year (triangles for floors); no line, so no trend is drawn between breaks."""
+    """Marks per year (the book's mark for each qualifier); no line, so no trend is drawn
+    between breaks."""
     years = sorted(set(data["year"]))
     conv = [alt.Tooltip("conversion_note:N", title="Converted")] if currency != "USD" else []
     series = list(dict.fromkeys(data[series_col]))
-    kinds = [k for k in YEAR_SHAPES if k in set(data["kind"])]
-    chart = alt.Chart(data[["figure_id", "x", "year", "value_bn", "kind", series_col, "amount",
+    chart = alt.Chart(data[["figure_id", "x", "year", "value_bn", "how", series_col, "amount",
                             "conversion_note", "period_text", "source_label"]]).mark_point(
         filled=True, size=120, opacity=1).encode(
         x=alt.X("x:Q", title="Year (period the figure covers)",
@@ -420,12 +384,9 @@ def year_chart(data: pd.DataFrame, series_col: str, title: str, subtitle: str, c
             domain=series, range=charts.PALETTE[:len(series)]),
             legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)
             if len(series) > 1 else None),
-        shape=alt.Shape("kind:N", title="Marker", scale=alt.Scale(
-            domain=kinds, range=[YEAR_SHAPES[k] for k in kinds]),
-            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400, labelExpr=(
-                "datum.label == 'floor' ? 'floor (\u201cmore than\u201d): the true figure is higher' : "
-                "datum.label == 'ceiling' ? 'ceiling (\u201cjust under\u201d)' : 'figure as stated'"))),
-        tooltip=[alt.Tooltip(f"{series_col}:N", title="Series")] + _tooltip(conv),
+        shape=charts.qualifier_shape("how", data["reading"], axis="y"),
+        tooltip=[alt.Tooltip(f"{series_col}:N", title="Series")]
+        + _tooltip(conv + [alt.Tooltip("how:N", title="How the source states it")]),
     )
     return chart.properties(width=charts.WIDTH - 90, title=alt.Title(title, subtitle=subtitle),
                             description=description)
@@ -453,7 +414,7 @@ def growth_sentence(table: pd.DataFrame, indicator: str) -> str:
                 "so the book computes no change")
     last = rows[rows["year_to"] == rows["year_to"].max()]
     first = last.iloc[0]
-    parts = [f"<strong>{html.escape(r.growth)}</strong> (from {r.from_html} to {r.to_html})"
+    parts = [f"<strong>{escape.html_text(r.growth)}</strong> (from {r.from_html} to {r.to_html})"
              for r in last.itertuples()]
-    return (f"from {html.escape(first['years'].split('–')[0])} to {int(first['year_to'])} the change "
+    return (f"from {escape.html_text(first['years'].split('–')[0])} to {int(first['year_to'])} the change "
             f"computed by the book is " + " or ".join(parts))

@@ -8,27 +8,23 @@ only ('2023-06'), and the chart draws each kind differently.
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
 
-from ..kit import charts
-from ..kit import words as text
-from ..data.load import date_bounds
-
-ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+from ..data import schema
+from ..data.coverage import codes
+from ..data.load import blank, date_bounds
+from ..kit import charts, escape, names, words
+from ..kit.dates import when
 
 # Lanes of the chart, top to bottom; only kinds present in the window are drawn.
-KIND_ORDER = ["meeting", "operation", "raid", "rescue", "handover", "repatriation",
-              "seizure", "sanction", "statement", "report"]
-KIND_LABELS = {"meeting": "Meeting", "operation": "Operation", "raid": "Raid",
-               "rescue": "Rescue", "handover": "Handover", "repatriation": "Repatriation",
-               "seizure": "Seizure", "sanction": "Sanction", "statement": "Statement",
-               "report": "Report"}
+# Every kind of event the data may hold, in the legend's order (the vocabulary is the data
+# layer's: a new kind gets its label here without a second list to keep in step).
+KIND_ORDER = list(schema.EVENT_KINDS)
+KIND_LABELS = {k: k.replace("_", " ").capitalize() for k in KIND_ORDER}
 # How precisely the source dates an event, and how the chart draws it.
 PRECISION_LABELS = {"day": "Exact day", "days": "Several days",
                     "month": "Month only (day not given)"}
@@ -45,36 +41,11 @@ def _utc(d: date) -> str:
     return f"utc({d.year}, {d.month - 1}, {d.day})"
 
 
-class TimelineParameterError(ValueError):
-    """A parameter of the timeline page is malformed; the message names it."""
-
-
-def _blank(v) -> bool:
-    return v is None or v == "" or (isinstance(v, float) and math.isnan(v))
-
-
-def check_window(start: str, end: str) -> tuple[date, date]:
-    """`start` and `end` as dates, or an error naming the parameter at fault."""
-    days = {}
-    for name, value in (("start", start), ("end", end)):
-        if not isinstance(value, str) or not ISO_DAY.match(value):
-            raise TimelineParameterError(
-                f"parameter '{name}' must be an ISO date YYYY-MM-DD (e.g. 2023-01-01), got {value!r}")
-        try:
-            days[name] = date.fromisoformat(value)
-        except ValueError as exc:
-            raise TimelineParameterError(f"parameter '{name}' is not a real date: {value!r} ({exc})") from None
-    if days["start"] > days["end"]:
-        raise TimelineParameterError(
-            f"parameter 'start' ({start}) is after parameter 'end' ({end}); start must come first")
-    return days["start"], days["end"]
-
-
 def precision(row) -> str:
     """'day', 'days' (date to end_date) or 'month' (YYYY-MM: the source gives no day)."""
     if len(str(row["date"])) == 7:
         return "month"
-    return "days" if not _blank(row.get("end_date")) else "day"
+    return "days" if not blank(row.get("end_date")) else "day"
 
 
 def date_as_given(row) -> str:
@@ -91,15 +62,15 @@ def date_words(row) -> str:
     """'15 Aug 2023', '15–16 Aug 2023', '30 Jan–11 Mar 2025', 'Jun 2023 (day not given)'."""
     p = precision(row)
     if p == "month":
-        return f"{text.when(row['date'])} (day not given)"
+        return f"{when(row['date'])} (day not given)"
     if p == "day":
-        return text.when(row["date"])
+        return when(row["date"])
     a, b = date.fromisoformat(row["date"]), date.fromisoformat(row["end_date"])
     if (a.year, a.month) == (b.year, b.month):
         return f"{a.day}–{b.day} {b.strftime('%b %Y')}"
     if a.year == b.year:
         return f"{a.day} {a.strftime('%b')}–{b.day} {b.strftime('%b %Y')}"
-    return f"{text.when(row['date'])}–{text.when(row['end_date'])}"
+    return f"{when(row['date'])}–{when(row['end_date'])}"
 
 
 def events_table(ds) -> pd.DataFrame:
@@ -107,26 +78,26 @@ def events_table(ds) -> pd.DataFrame:
     ev = ds.events.copy()
     src = ds.sources[["publisher", "date_published", "url"]].rename(columns={"url": "source_url"})
     ev = ev.join(src, on="source_id")
-    names = ds.geographies["name"]
     ev["first"] = [date_bounds(d)[0] for d in ev["date"]]
-    ev["last"] = [date_bounds(e if not _blank(e) else d)[1]
-                  for d, e in zip(ev["date"], ev["end_date"])]
+    ev["last"] = [date_bounds(e if not blank(e) else d)[1]
+                  for d, e in zip(ev["date"], ev["end_date"], strict=False)]
     ev["precision"] = [precision(r) for _, r in ev.iterrows()]
     ev["precision_label"] = ev["precision"].map(PRECISION_LABELS)
     ev["date_given"] = [date_as_given(r) for _, r in ev.iterrows()]
     ev["date_text"] = [date_words(r) for _, r in ev.iterrows()]
     ev["date_plain"] = [t.replace(" (day not given)", "") for t in ev["date_text"]]
-    ev["country_names"] = [", ".join(names[c] for c in cs.split(";")) for cs in ev["countries"]]
-    ev["place_name"] = [ds.places["name"].get(p, "") if not _blank(p) else ""
+    ev["country_names"] = [names.join(names.name(c, ds.geographies) for c in codes(cs))
+                           for cs in ev["countries"]]
+    ev["place_name"] = [ds.places["name"].get(p, "") if not blank(p) else ""
                         for p in ev["place_id"]]
     ev["kind_label"] = ev["kind"].map(KIND_LABELS)
-    ev["source_label"] = [text.source_label(r) for _, r in ev.iterrows()]
-    ev["source_html"] = [text.source_link(r) for _, r in ev.iterrows()]
+    ev["source_label"] = [words.source_label(r) for _, r in ev.iterrows()]
+    ev["source_html"] = [words.source_link(r) for _, r in ev.iterrows()]
     ev["year"] = [d.year for d in ev["first"]]
     # Table cells: title in bold above our summary; countries with the place (all escaped).
-    ev["event_html"] = [f"<strong>{html.escape(t)}</strong><br>{html.escape(d)}"
-                        for t, d in zip(ev["title"], ev["description"])]
-    ev["where"] = [f"{c} ({p})" if p else c for c, p in zip(ev["country_names"], ev["place_name"])]
+    ev["event_html"] = [f"<strong>{escape.html_text(t)}</strong><br>{escape.html_text(d)}"
+                        for t, d in zip(ev["title"], ev["description"], strict=False)]
+    ev["where"] = [f"{c} ({p})" if p else c for c, p in zip(ev["country_names"], ev["place_name"], strict=False)]
     ev = ev.rename_axis("event_id").reset_index()
     return ev.sort_values(["first", "last", "event_id"]).reset_index(drop=True)
 
@@ -137,23 +108,23 @@ def in_window(events: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     return events[keep].reset_index(drop=True)
 
 
-def check_countries(codes: list, ds, events: pd.DataFrame) -> list[str]:
-    """The preselected countries, or an error naming `countries` (areas and regions, or
+def check_countries(preset: list, ds, events: pd.DataFrame) -> list[str]:
+    """The preselected countries, or a ValueError naming `countries` (areas and regions, or
     countries no event in the window involves, cannot be filtered on)."""
     geo = ds.geographies
-    present = {c for cs in events["countries"] for c in cs.split(";")}
+    present = {c for cs in events["countries"] for c in codes(cs)}
     out = []
-    for code in codes:
+    for code in preset:
         if code not in geo.index:
-            raise TimelineParameterError(f"parameter 'countries': unknown code {code!r}")
+            raise ValueError(f"parameter 'countries': unknown code {code!r}")
         if geo.loc[code, "kind"] != "country":
             hint = (f"; use its country {geo.loc[code, 'country']!r}"
-                    if not _blank(geo.loc[code, "country"]) else "")
-            raise TimelineParameterError(
+                    if not blank(geo.loc[code, "country"]) else "")
+            raise ValueError(
                 f"parameter 'countries': {code!r} is {_a(geo.loc[code, 'kind'])}, but events are "
                 f"tagged with countries only{hint}")
         if code not in present:
-            raise TimelineParameterError(
+            raise ValueError(
                 f"parameter 'countries': no event in the chosen window involves {code!r}")
         if code not in out:
             out.append(code)
@@ -164,7 +135,7 @@ def assign_slots(events: pd.DataFrame, gap_days: int) -> list[int]:
     """A sub-row per event so that marks in one lane closer than `gap_days` do not overlap."""
     slots = [0] * len(events)
     ends: dict[str, list[date]] = {}
-    for i, (kind, first, last) in enumerate(zip(events["kind"], events["first"], events["last"])):
+    for i, (kind, first, last) in enumerate(zip(events["kind"], events["first"], events["last"], strict=False)):
         rows = ends.setdefault(kind, [])
         for s, busy_until in enumerate(rows):
             if (first - busy_until).days > gap_days:
@@ -222,18 +193,18 @@ def country_options(rows: pd.DataFrame, ds, preset: list[str]) -> tuple[list[str
     A value is a regular expression of country codes ('' = all). Several preselected
     countries become one extra option ('CHN|THA', 'China or Thailand') chosen at start.
     """
-    names = ds.geographies["name"]
+    name = ds.geographies["name"]
     counts: dict[str, int] = {}
     for cs in rows["countries"]:
-        for c in cs.split(";"):
+        for c in codes(cs):
             counts[c] = counts.get(c, 0) + 1
-    codes = sorted(counts, key=lambda c: names[c])
+    present = sorted(counts, key=lambda c: name[c])
     values, labels = [""], ["All countries"]
     if len(preset) > 1:
         values.append("|".join(preset))
-        labels.append(" or ".join(names[c] for c in preset))
-    values += codes
-    labels += [names[c] for c in codes]
+        labels.append(" or ".join(name[c] for c in preset))
+    values += present
+    labels += [name[c] for c in present]
     initial = "" if not preset else ("|".join(preset) if len(preset) > 1 else preset[0])
     return values, labels, initial
 
@@ -330,11 +301,11 @@ def describe(rows: pd.DataFrame, window: str) -> str:
 def date_link(events: pd.DataFrame, event_id: str) -> str:
     """The event's date in words, linked to its source (Markdown, for glue in prose)."""
     row = events.set_index("event_id").loc[event_id]
-    words = row["date_plain"]
+    day = row["date_plain"]
     url = row["source_url"]
-    if _blank(url):
-        return words
-    return f"[{words}]({url} \"{text.md_escape(row['source_label'].replace(chr(34), ''))}\")"
+    if blank(url):
+        return day
+    return f"[{day}]({escape.href(url)} \"{escape.md(row['source_label'].replace(chr(34), ''))}\")"
 
 
 def year_caption(year: int, n: int) -> str:
@@ -344,16 +315,16 @@ def year_caption(year: int, n: int) -> str:
 def window_words(rows: pd.DataFrame, start: date, end: date) -> str:
     """'Jun 2023 to Feb 2026': the months of the first and last event shown."""
     a, b = rows["x_from"].min()[:7], (date.fromisoformat(rows["x_to"].max()) - timedelta(days=1)).isoformat()[:7]
-    return text.when(a) if a == b else f"{text.when(a)} to {text.when(b)}"
+    return when(a) if a == b else f"{when(a)} to {when(b)}"
 
 
 def window_sentence(events: pd.DataFrame, start: str, end: str) -> str:
     """The sentence saying which events the page shows (Markdown)."""
     n = len(events)
     noun = "event" if n == 1 else "events"
-    return (f"This edition covers {text.when(start)} to {text.when(end)}: "
-            f"{n} {noun}, from '{text.md_escape(events.iloc[0]['title'])}' ({events.iloc[0]['date_plain']}) "
-            f"to '{text.md_escape(events.iloc[-1]['title'])}' ({events.iloc[-1]['date_plain']}).")
+    return (f"This edition covers {when(start)} to {when(end)}: "
+            f"{n} {noun}, from '{escape.md(events.iloc[0]['title'])}' ({events.iloc[0]['date_plain']}) "
+            f"to '{escape.md(events.iloc[-1]['title'])}' ({events.iloc[-1]['date_plain']}).")
 
 
 def filter_sentence(ds, preset: list[str]) -> str:
@@ -361,8 +332,8 @@ def filter_sentence(ds, preset: list[str]) -> str:
     if not preset:
         return ("The chart opens on every event. The Country and Kind menus above it narrow it "
                 "to the events of one country or one kind.")
-    names = " or ".join(text.md_escape(ds.geographies.loc[c, "name"]) for c in preset)
-    return (f"The chart opens on the events that involve {names}; choose 'All countries' in "
+    either = " or ".join(escape.md(names.name(c, ds.geographies)) for c in preset)
+    return (f"The chart opens on the events that involve {either}; choose 'All countries' in "
             f"the Country menu above it to see every event, and the Kind menu to narrow it to "
             f"one kind of event. The tables below always list every event of the window.")
 

@@ -7,16 +7,24 @@ from pathlib import Path
 
 from ..paths import Layout
 from .load import validate
+from .read import printable
+
+# At most this many problems are printed (a broken file can hold thousands).
+MAX_SHOWN = 300
 
 
 def report(data_dir: Path, layout: Layout) -> int:
-    """Validate `data_dir`, print every problem as `file, row, column: reason`; 1 if any."""
+    """Validate `data_dir`, print every problem as `file, row, column: reason`, one line each
+    (text from the data escaped, so it can neither add lines nor hide characters); 1 if any."""
     rows, problems = validate(data_dir)
     if problems:
         print(f"data check FAILED: {len(problems)} problem(s) in {layout.relative(data_dir)}/",
               file=sys.stderr)
-        for p in problems:
-            print(f"  - {p}", file=sys.stderr)
+        for p in problems[:MAX_SHOWN]:
+            print(f"  - {printable(str(p), 600, backslash=False)}", file=sys.stderr)
+        if len(problems) > MAX_SHOWN:
+            print(f"  … and {len(problems) - MAX_SHOWN} more problem(s); fix the ones above first",
+                  file=sys.stderr)
         return 1
     print("data check passed: " + ", ".join(f"{len(r)} {name}" for name, r in rows.items()))
     return 0

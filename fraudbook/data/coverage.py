@@ -40,7 +40,16 @@ def covered(ds: Dataset) -> list[str]:
     return sorted(c for c, n in country_coverage(ds).items() if n >= COVERED_MIN_ITEMS)
 
 
+def merged_ids(ds: Dataset) -> dict[str, str]:
+    """Figure ids folded into another figure (data/changes.csv, kind 'merged') -> the survivor,
+    so that a page or parameter still naming an old id can be told which one to use."""
+    ch = ds.changes
+    merged = ch[ch["kind"] == "merged"]
+    return dict(zip(merged["subject_id"], merged["new"], strict=True))
+
+
 def known_ids(ds: Dataset) -> dict:
-    """What parameters and `for_each` may refer to: geography codes, figure ids, coverage."""
+    """What parameters and `for_each` may refer to: geography codes, figure ids, coverage;
+    `merged` maps figure ids folded into another figure to the survivor."""
     return {"geography": set(ds.geographies.index), "figure": set(ds.figures.index),
-            "coverage": country_coverage(ds)}
+            "coverage": country_coverage(ds), "merged": merged_ids(ds)}

@@ -8,7 +8,7 @@ row 1, the first record row 2.
 
 from __future__ import annotations
 
-import csv
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..paths import DATA, relative
 from . import schema
 from .numbers import SCALES, states_number
-from ..paths import DATA, relative
 
 # What a URL in the data may look like: http(s), no spaces, quotes, brackets or angle
 # brackets (they could end a Markdown link or an HTML attribute early). The kit's escaper
@@ -78,6 +78,15 @@ def split_list(cell) -> list[str]:
     return [c.strip() for c in ("" if blank(cell) else str(cell)).split(";") if c.strip()]
 
 
+def strength(kind: str) -> str:
+    """How a page marks a source of this kind: 'official', 'copy of official text', 'press',
+    'secondary' or 'dataset' (schema.STRENGTH). An unknown kind raises KeyError."""
+    try:
+        return schema.STRENGTH[kind]
+    except KeyError:
+        raise KeyError(f"unknown kind of source '{kind}' (one of: {', '.join(schema.STRENGTH)})") from None
+
+
 def _bounds(y: int, mo: str | None, d: str | None) -> tuple[date, date]:
     if mo is None:
         return date(y, 1, 1), date(y, 12, 31)
@@ -100,50 +109,23 @@ class _Collector:
 
 def _read_rows(path: Path, table: schema.Table, out: _Collector) -> list[tuple[int, dict]]:
     """Rows of one CSV as (row number, {column: text}); structural problems go to `out`."""
+    # The reading itself (encodings, byte order marks, NUL bytes, quoting, field counts and
+    # lengths) lives in fraudbook.data.read; this adds what it found to the problems.
+    from .read import read_table
+
     name = relative(path)
-    if not path.exists():
-        out.add(name, None, None, "file is missing")
-        return []
-    text = path.read_text(encoding="utf-8")
-    if not text.strip():
-        out.add(name, None, None, "file is empty (expected a header row and records)")
-        return []
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
-    rows: list[tuple[int, dict]] = []
-    try:
-        header = next(reader)
-        expected = table.column_names
-        missing = [c for c in expected if c not in header]
-        extra = [c for c in header if c not in expected]
-        for c in missing:
-            out.add(name, 1, c, "missing column")
-        for c in extra:
-            out.add(name, 1, c, "unknown column (add it to fraudbook/schema.py and data/README.md, or remove it)")
-        if len(set(header)) != len(header):
-            out.add(name, 1, None, "a column name appears twice in the header")
-        if missing or extra:
-            return []
-        n = 1
-        for record in reader:
-            n += 1
-            if not record or all(not f.strip() for f in record):
-                out.add(name, n, None, "empty row")
-                continue
-            if len(record) != len(header):
-                out.add(name, n, None,
-                        f"malformed row: {len(record)} fields where the header has {len(header)}"
-                        " (an unquoted comma, or a missing field?)")
-                continue
-            rows.append((n, {h: v.strip() for h, v in zip(header, record)}))
-    except csv.Error as exc:
-        out.add(name, reader.line_num, None, f"malformed CSV: {exc}")
-    if not rows and not out.problems:
-        out.add(name, None, None, "file has a header but no records")
-    return rows
+    found = read_table(path, table.column_names)
+    for row, column, reason in found.problems:
+        out.add(name, row, column, reason)
+    return found.rows
 
 
 def _check_cells(rows, table: schema.Table, file: str, out: _Collector) -> None:
+    from .numbers import parse_cell_number
+    from .read import shown
+
     seen: dict[str, int] = {}
+    folded: dict[str, tuple[int, str]] = {}
     for n, row in rows:
         for col in table.columns:
             v = row[col.name]
@@ -152,33 +134,67 @@ def _check_cells(rows, table: schema.Table, file: str, out: _Collector) -> None:
                     out.add(file, n, col.name, "required value is empty")
                 continue
             if col.kind == "id" and not re.fullmatch(col.pattern, v):
-                out.add(file, n, col.name, f"'{v}' does not match the id pattern {col.pattern}")
+                out.add(file, n, col.name, f"{shown(v)} does not match the id pattern {col.pattern}")
             elif col.kind == "enum" and v not in col.choices:
-                out.add(file, n, col.name, f"'{v}' is not one of: {', '.join(c or '(empty)' for c in col.choices)}")
+                out.add(file, n, col.name, f"{shown(v)} is not one of: {', '.join(c or '(empty)' for c in col.choices)}")
             elif col.kind == "number":
                 try:
-                    float(v)
-                except ValueError:
-                    out.add(file, n, col.name, f"'{v}' is not a number (write digits, e.g. 31000 or 2.1)")
-            elif col.kind == "date":
-                try:
-                    date_bounds(v)
+                    parse_cell_number(v)
                 except ValueError as exc:
                     out.add(file, n, col.name, str(exc))
+            elif col.kind == "date":
+                try:
+                    if not v.isascii():
+                        raise ValueError(f"{shown(v)} is not a date (write ASCII digits: YYYY, "
+                                         "YYYY-MM or YYYY-MM-DD)")
+                    date_bounds(v)
+                except ValueError as exc:
+                    out.add(file, n, col.name, str(exc) if v.isprintable() and len(v) <= 60
+                            else f"{shown(v)} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
             elif col.kind == "url" and not URL.match(v):
-                out.add(file, n, col.name, f"'{v[:80]}' is not a plain http(s) URL (no spaces, "
+                out.add(file, n, col.name, f"{shown(v, 80)} is not a plain http(s) URL (no spaces, "
                         "quotes, brackets or angle brackets; percent-encode them)")
+            elif col.kind == "currency" and v not in schema.CURRENCIES:
+                other = ("" if re.fullmatch(r"[A-Z]{3}", v)
+                         else "; a currency is a three-letter ISO 4217 code in capitals")
+                out.add(file, n, col.name, f"currency {shown(v)} is not one the book can show "
+                        f"(one of: {', '.join(schema.CURRENCIES)}){other}; a new currency needs "
+                        "sourced rates in data/fx_rates.csv and its code in "
+                        "fraudbook/data/schema.py CURRENCIES")
+            elif col.kind == "currency" and table is schema.FX_RATES and v == schema.BASE_CURRENCY:
+                out.add(file, n, col.name, f"a rate is per {schema.BASE_CURRENCY}: a rate for "
+                        f"{schema.BASE_CURRENCY} itself makes no sense")
+            elif col.kind == "codes":
+                items = [i.strip() for i in v.split(";")]
+                if any(not i for i in items):
+                    out.add(file, n, col.name, f"{shown(v)} has an empty item: codes are separated "
+                            "by single ';' with none at the start or end (e.g. MMR;THA)")
+                dup = sorted({i for i in items if i and items.count(i) > 1})
+                if dup:
+                    out.add(file, n, col.name, f"{shown(v)} lists {shown(dup[0])} twice")
         key = row[table.key]
         if key:
             if key in seen:
-                out.add(file, n, table.key, f"duplicate id '{key}' (first used in row {seen[key]})")
+                out.add(file, n, table.key, f"duplicate id {shown(key)} (first used in row {seen[key]})")
+                continue
+            seen[key] = n
+            twin = folded.get(key.casefold())
+            if twin:
+                out.add(file, n, table.key, f"id {shown(key)} differs from {shown(twin[1])} "
+                        f"(row {twin[0]}) only in letter case; ids must differ in more than case")
             else:
-                seen[key] = n
+                folded[key.casefold()] = (n, key)
 
 
 def _num(v: str) -> float | None:
+    """A number cell as a float, None when empty or not a number: the same reading as the
+    check's (fraudbook.data.numbers.parse_cell_number), used by the checks and by `_frame`."""
+    from .numbers import parse_cell_number
+
+    if v is None or (isinstance(v, float) and v != v) or v == "":
+        return None
     try:
-        return float(v) if v else None
+        return parse_cell_number(v)
     except ValueError:
         return None
 
@@ -197,15 +213,21 @@ def _check_order(file, n, out, start_col, start, end_col, end):
             out.add(file, n, start_col, f"{start_col} {start} is after {end_col} {end}")
 
 
+def _unknown_indicator(name: str, indicators) -> str:
+    close = difflib.get_close_matches(name, list(indicators), n=3, cutoff=0.6)
+    if close:
+        return (f"unknown indicator '{name}'; did you mean {', '.join(repr(c) for c in close)}? "
+                "If it measures something new, add it to data/indicators.csv")
+    return f"unknown indicator '{name}' (add it to data/indicators.csv)"
+
+
 def _check_figures(rows, file, known, indicators, out: _Collector) -> None:
     for n, r in rows:
         ind = indicators.get(r["indicator"])
         if r["indicator"] and ind is None:
-            out.add(file, n, "indicator", f"unknown indicator '{r['indicator']}' (add it to data/indicators.csv)")
+            out.add(file, n, "indicator", _unknown_indicator(r["indicator"], indicators))
         elif ind is not None and r["unit"] and r["unit"] != ind["unit"]:
             out.add(file, n, "unit", f"unit '{r['unit']}' differs from indicator '{r['indicator']}' unit '{ind['unit']}'")
-        if r["source_id"] and r["source_id"] not in known["sources"]:
-            out.add(file, n, "source_id", f"unknown source '{r['source_id']}' (add it to data/sources.csv)")
         for code in filter(None, (c.strip() for c in r["geography"].split(";"))):
             if code not in known["geographies"]:
                 out.add(file, n, "geography", f"unknown geography code '{code}' (add it to data/geographies.csv)")
@@ -246,14 +268,6 @@ def _check_figures(rows, file, known, indicators, out: _Collector) -> None:
             if r["unit"] == "percent" and measures != "change" and not 0 <= v <= 100:
                 out.add(file, n, c, f"share {v:g} is outside 0-100")
 
-        if r["stated"] and r["quote"] and r["stated"] not in r["quote"]:
-            out.add(file, n, "stated", f"'{r['stated']}' does not appear verbatim in the quote")
-        factor = SCALES.get(r["scale"], 1.0)
-        for c, v in (("value", value), ("low", low), ("high", high)):
-            if v is not None and r["quote"] and not states_number(r["quote"], v * factor):
-                shown = f"{v:g}" + (f" {r['scale']}" if r["scale"] else "")
-                out.add(file, n, c, f"the number {shown} does not appear in the quote")
-
         p = r["period"]
         if p == "annual" and r["period_start"] and r["period_end"]:
             if r["period_start"][:4] != r["period_end"][:4] and _valid_date(r["period_start"]):
@@ -265,6 +279,24 @@ def _check_figures(rows, file, known, indicators, out: _Collector) -> None:
         _check_order(file, n, out, "period_start", r["period_start"], "period_end", r["period_end"])
 
 
+def _check_provisional(rows, file, primaries, sources, out):
+    """A provisional figure rests on press coverage: its primary source is not the issuing body's
+    own page, and the source's note says the body's own text was not read."""
+    for n, r in rows:
+        if r["provisional"] != "yes":
+            continue
+        src = sources.get(primaries.get(r["figure_id"], ""))
+        if src is None:
+            continue
+        if src["kind"] in ("official", "research"):
+            out.add(file, n, "provisional", f"a provisional figure rests on press coverage, but its "
+                    f"primary source '{src['source_id']}' is the body's own page ({src['kind']}); "
+                    "leave 'provisional' empty")
+        elif not src["note"]:
+            out.add(file, n, "provisional", f"the primary source '{src['source_id']}' of a "
+                    "provisional figure says in its note that the body's own text was not read")
+
+
 def _check_events(rows, file, known, out):
     for n, r in rows:
         for code in filter(None, (c.strip() for c in r["countries"].split(";"))):
@@ -272,9 +304,114 @@ def _check_events(rows, file, known, out):
                 out.add(file, n, "countries", f"unknown country code '{code}' (use ISO 3166-1 alpha-3 codes listed in data/geographies.csv)")
         if r["place_id"] and r["place_id"] not in known["places"]:
             out.add(file, n, "place_id", f"unknown place '{r['place_id']}' (add it to data/places.csv)")
-        if r["source_id"] and r["source_id"] not in known["sources"]:
-            out.add(file, n, "source_id", f"unknown source '{r['source_id']}'")
         _check_order(file, n, out, "date", r["date"], "end_date", r["end_date"])
+
+
+def _figure_numbers(r) -> list[tuple[str, float, str]]:
+    """(column, number times scale, as shown) for each of a figure's value, low and high."""
+    factor = SCALES.get(r["scale"], 1.0)
+    out = []
+    for c in ("value", "low", "high"):
+        v = _num(r[c])
+        if v is not None:
+            out.append((c, v * factor, f"{v:g}" + (f" {r['scale']}" if r["scale"] else "")))
+    return out
+
+
+def _check_citations(rows, file, known, figures, events, out, subject_files):
+    """Every citation points at a known figure or event and source; one primary per subject;
+    `stated` is in the quote; a figure's numbers are in the stated words of every citation."""
+    primaries: dict[str, list[int]] = {}
+    pairs: dict[tuple[str, str], int] = {}
+    for n, r in rows:
+        sid = r["subject_id"]
+        fig, ev = figures.get(sid), events.get(sid)
+        pair = (sid, r["source_id"])
+        if pair in pairs:
+            out.add(file, n, "source_id", f"'{sid}' already cites '{r['source_id']}' (row "
+                    f"{pairs[pair]}); one citation per figure or event and source")
+        else:
+            pairs[pair] = n
+        if sid and fig is None and ev is None:
+            out.add(file, n, "subject_id", f"unknown figure or event '{sid}' (a figure_id of "
+                    "data/figures.csv or an event_id of data/events.csv)")
+        if r["source_id"] and r["source_id"] not in known["sources"]:
+            out.add(file, n, "source_id", f"unknown source '{r['source_id']}' (add it to data/sources.csv)")
+        if r["role"] == "primary" and sid:
+            primaries.setdefault(sid, []).append(n)
+        if r["stated"] and r["quote"] and r["stated"] not in r["quote"]:
+            out.add(file, n, "stated", f"'{r['stated']}' does not appear verbatim in the quote")
+        if fig is None:
+            continue
+        if not r["stated"]:
+            out.add(file, n, "stated", "a figure's citation needs the words of the quote that "
+                    "state it")
+            continue
+        for c, target, shown in _figure_numbers(fig):
+            if states_number(r["stated"], target):
+                continue
+            if r["role"] == "primary":
+                where = ("it appears elsewhere in the quote, not in the stated words"
+                         if states_number(r["quote"], target) else "nor in the quote")
+                out.add(file, n, "stated", f"the figure's {c} {shown} is not a number of the "
+                        f"stated words '{r['stated']}' ({where})")
+            else:
+                out.add(file, n, "stated", f"a corroborating citation must state the figure's "
+                        f"{c} {shown}; '{r['stated']}' does not. If the source gives another "
+                        "number, make it a figure of its own and record the disagreement in "
+                        "data/conflicts.csv")
+    for sid, ns in primaries.items():
+        for n in ns[1:]:
+            out.add(file, n, "role", f"'{sid}' already has a primary citation (row {ns[0]}); "
+                    "exactly one per figure or event, the others are 'corroborating'")
+    for kind, subjects in (("figure", figures), ("event", events)):
+        sfile, sn = subject_files[kind]
+        for sid in subjects:
+            if sid not in primaries:
+                out.add(sfile, sn[sid], f"{kind}_id", f"{kind} '{sid}' has no primary citation "
+                        "in data/citations.csv")
+    return {sid: ns[0] for sid, ns in primaries.items()}
+
+
+def _check_sources(rows, file, out):
+    for n, r in rows:
+        if r["kind"] == "reproduction" and not r["original"]:
+            out.add(file, n, "original", "a reproduction must name in 'original' the body and "
+                    "the text it reproduces (e.g. 'UNODC press release')")
+        if r["kind"] in schema.BODY_REQUIRED and not r["body"]:
+            out.add(file, n, "body", f"a source of kind '{r['kind']}' names in 'body' the issuing "
+                    "body whose figures or words it carries (e.g. 'UNODC', 'FBI IC3')")
+
+
+def _check_changes(rows, file, known, out):
+    subjects = known["figures"] | known["events"]
+    for n, r in rows:
+        sid, kind = r["subject_id"], r["kind"]
+        if kind in ("merged", "withdrawn"):
+            if sid in subjects:
+                out.add(file, n, "subject_id", f"'{sid}' is recorded as {kind} but is still in "
+                        "the data")
+            if kind == "merged" and r["new"] not in known["figures"]:
+                out.add(file, n, "new", f"a merged figure names the figure that holds it now; "
+                        f"'{r['new']}' is not a figure_id")
+        elif sid and sid not in subjects:
+            out.add(file, n, "subject_id", f"unknown figure or event '{sid}'")
+        if kind in ("corrected", "re-sourced") and not r["field"]:
+            out.add(file, n, "field", f"a '{kind}' change names the field it changed")
+
+
+def _check_audit(rows, file, known, out, subject_files):
+    seen = set()
+    for n, r in rows:
+        sid = r["subject_id"]
+        seen.add(sid)
+        if sid and sid not in known["figures"] | known["events"]:
+            out.add(file, n, "subject_id", f"unknown figure or event '{sid}'")
+    for kind in ("figure", "event"):
+        sfile, sn = subject_files[kind]
+        for sid in known[f"{kind}s"]:
+            if sid not in seen:
+                out.add(sfile, sn[sid], f"{kind}_id", f"{kind} '{sid}' has no row in data/audit.csv")
 
 
 def _check_places(rows, file, known, out):
@@ -302,6 +439,17 @@ def _check_fx_rates(rows, file, known, out):
             out.add(file, n, "per_usd", f"the rate {rate:g} does not appear in the quote")
 
 
+def _check_currencies(figures, fx_rates, file, out):
+    """A money figure in another currency than the base one needs a sourced rate for it: the
+    pages convert every amount, and would otherwise draw it on the wrong axis."""
+    rated = {r["currency"] for _, r in fx_rates} | {schema.BASE_CURRENCY}
+    for n, r in figures:
+        if r.get("unit") == "money" and r.get("currency") and r["currency"] not in rated \
+                and r["currency"] in schema.CURRENCIES:
+            out.add(file, n, "currency", f"no rate for {r['currency']} in fx_rates.csv: add a "
+                    f"sourced rate per {schema.BASE_CURRENCY} before a figure in it")
+
+
 def _check_conflicts(rows, file, known, out):
     for n, r in rows:
         ids = [i.strip() for i in r["figure_ids"].split(";") if i.strip()]
@@ -309,7 +457,9 @@ def _check_conflicts(rows, file, known, out):
             out.add(file, n, "figure_ids", "a conflict names at least two figures, separated by ';'")
         for fid in ids:
             if fid not in known["figures"]:
-                out.add(file, n, "figure_ids", f"unknown figure '{fid}'")
+                moved = known.get("merged", {}).get(fid)
+                hint = f" (merged into '{moved}', see data/changes.csv)" if moved else ""
+                out.add(file, n, "figure_ids", f"unknown figure '{fid}'{hint}")
         if r["book_uses"] and r["book_uses"] not in ids:
             out.add(file, n, "book_uses", f"'{r['book_uses']}' is not one of the conflicting figures")
 
@@ -340,6 +490,20 @@ class Dataset:
     events: pd.DataFrame
     fx_rates: pd.DataFrame
     conflicts: pd.DataFrame
+    citations: pd.DataFrame
+    changes: pd.DataFrame
+    audit: pd.DataFrame
+
+    def citations_of(self, subject_id: str) -> pd.DataFrame:
+        """The citations of one figure or event, primary first, with their sources' columns."""
+        c = self.citations[self.citations["subject_id"] == subject_id].reset_index()
+        src = self.sources.rename(columns={"title": "source_title", "kind": "source_kind",
+                                           "url": "source_url", "note": "source_note"})
+        c = c.merge(src, left_on="source_id", right_index=True, how="left")
+        c["strength"] = c["source_kind"].map(schema.STRENGTH)
+        c["_order"] = (c["role"] != "primary").astype(int)
+        return c.sort_values(["_order", "citation_id"], kind="stable").drop(columns="_order") \
+            .set_index("citation_id")
 
     def figure(self, figure_id: str) -> pd.Series:
         """One figure with its indicator metadata and source, by id (KeyError names it)."""
@@ -378,15 +542,32 @@ def validate(data_dir: Path | None = None) -> tuple[dict[str, list[tuple[int, di
         "countries": {c for c, r in geos.items() if r["kind"] == "country"},
         "places": {r["place_id"] for _, r in rows["places"]},
         "figures": {r["figure_id"] for _, r in rows["figures"]},
+        "events": {r["event_id"] for _, r in rows["events"]},
+        "merged": {r["subject_id"]: r["new"] for _, r in rows["changes"] if r["kind"] == "merged"},
     }
     indicators = {r["indicator"]: r for _, r in rows["indicators"]}
     f = lambda t: relative(data_dir / f"{t}.csv")  # noqa: E731
     _check_geographies(rows["geographies"], f("geographies"), out)
     _check_places(rows["places"], f("places"), known, out)
+    _check_sources(rows["sources"], f("sources"), out)
     _check_figures(rows["figures"], f("figures"), known, indicators, out)
     _check_events(rows["events"], f("events"), known, out)
+    subject_files = {
+        "figure": (f("figures"), {r["figure_id"]: n for n, r in rows["figures"]}),
+        "event": (f("events"), {r["event_id"]: n for n, r in rows["events"]}),
+    }
+    primary_rows = {r["subject_id"]: r["source_id"] for _, r in rows["citations"]
+                    if r["role"] == "primary"}
+    _check_citations(rows["citations"], f("citations"), known,
+                     {r["figure_id"]: r for _, r in rows["figures"]},
+                     {r["event_id"]: r for _, r in rows["events"]}, out, subject_files)
+    _check_provisional(rows["figures"], f("figures"), primary_rows,
+                       {r["source_id"]: r for _, r in rows["sources"]}, out)
     _check_fx_rates(rows["fx_rates"], f("fx_rates"), known, out)
+    _check_currencies(rows["figures"], rows["fx_rates"], f("figures"), out)
     _check_conflicts(rows["conflicts"], f("conflicts"), known, out)
+    _check_changes(rows["changes"], f("changes"), known, out)
+    _check_audit(rows["audit"], f("audit"), known, out, subject_files)
     return rows, out.problems
 
 
@@ -394,7 +575,7 @@ def _frame(table: schema.Table, rows) -> pd.DataFrame:
     df = pd.DataFrame([r for _, r in rows], columns=table.column_names)
     for col in table.columns:
         if col.kind == "number":
-            df[col.name] = pd.to_numeric(df[col.name].replace("", None)).astype("float64")
+            df[col.name] = df[col.name].map(_num).astype("float64")  # the check's own reading
     return df.set_index(table.key)
 
 
@@ -404,6 +585,18 @@ def _load_cached(data_dir: str, stamp: tuple) -> Dataset:
     if problems:
         raise DataError(problems)
     frames = {t.name: _frame(t, rows[t.name]) for t in schema.TABLES}
+    # The primary citation's source and words travel with each figure and event, in the
+    # columns chapter code has always read (source_id, stated, quote).
+    cit = frames["citations"]
+    primary = cit[cit["role"] == "primary"].set_index("subject_id")
+    for name, cols in (("figures", ("source_id", "stated", "quote")),
+                       ("events", ("source_id", "quote"))):
+        df = frames[name]
+        extra = primary.reindex(df.index)[list(cols)]
+        at = list(df.columns).index("note") if "note" in df.columns else len(df.columns)
+        for i, c in enumerate(cols):
+            df.insert(at + i, c, extra[c].values)
+        frames[name] = df
     return Dataset(**frames)
 
 

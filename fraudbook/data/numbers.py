@@ -100,3 +100,61 @@ def numbers_in(text: str) -> list[float]:
 def states_number(text: str, value: float) -> bool:
     """True if `text` states `value` (already multiplied by its scale)."""
     return any(math.isclose(value, n, rel_tol=1e-9, abs_tol=1e-9) for n in numbers_in(text))
+
+
+# --- numbers written in a cell of data/ ----------------------------------------------------
+
+# The one way a number is written in a table: optional minus, ASCII digits, optional fraction.
+# Python's float() also takes "1_000", "١٢٣" (other scripts' digits), "nan", "inf", " 1e3";
+# pandas does not take all of those, so neither the check nor the loader may use float() on
+# a cell directly: both call parse_cell_number, so what the check accepts the loader reads.
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+MAX_NUMBER_CHARS = 40
+
+
+class CellNumberError(ValueError):
+    """A cell that should hold a number does not; the message says why, in plain words."""
+
+
+def _why_not(text: str) -> str:
+    low = text.strip().lower().lstrip("+-")
+    if low in ("nan", "inf", "infinity", "-inf", "+inf") or low.startswith(("nan", "inf")):
+        return "NaN and infinity are not values (leave the cell empty when there is no number)"
+    for ch in text:
+        if ch.isdigit() and not "0" <= ch <= "9":
+            return (f"it contains the non-ASCII digit '{ch}' (U+{ord(ch):04X}); write the digits "
+                    "0-9")
+    if "_" in text:
+        return "write the digits without '_' separators, e.g. 31000"
+    if "," in text:
+        return "write the digits without thousands separators or decimal commas, e.g. 31000 or 2.1"
+    if re.search(r"[0-9.]\s*[eE]\s*[-+]?[0-9]", text):
+        return "write the number out without an exponent, e.g. 1000 rather than 1e3"
+    if text != text.strip() or re.search(r"\s", text):
+        return "it contains spaces; write the digits only, e.g. 31000"
+    if text.startswith("+"):
+        return "write it without a '+' sign"
+    if text.startswith(".") or text.startswith("-.") or text.endswith("."):
+        return "write a digit on both sides of the decimal point, e.g. 0.5"
+    return "write digits, e.g. 31000 or 2.1, with an optional minus sign and decimal point"
+
+
+def parse_cell_number(text: str) -> float:
+    """The number a table cell holds: only `-?digits(.digits)?` in ASCII, finite.
+
+    Raises CellNumberError (a ValueError) whose message names the value, bounded, and says
+    how to write it.
+    """
+    if not isinstance(text, str):
+        raise CellNumberError(f"{text!r:.60} is not a number written as text")
+    shown = text if len(text) <= MAX_NUMBER_CHARS else text[:MAX_NUMBER_CHARS] + "…"
+    shown = shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
+    if len(text) > MAX_NUMBER_CHARS and PLAIN_NUMBER.fullmatch(text):
+        raise CellNumberError(f"'{shown}' is not a number the book can use: it has more than "
+                              f"{MAX_NUMBER_CHARS} characters")
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise CellNumberError(f"'{shown}' is not a number: {_why_not(text)}")
+    value = float(text)
+    if not math.isfinite(value):  # cannot happen within MAX_NUMBER_CHARS, kept as a guard
+        raise CellNumberError(f"'{shown}' is too large to be a number")
+    return value

@@ -13,7 +13,17 @@ ID_LOWER = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 ID_UPPER = r"[A-Z0-9]+(?:-[A-Z0-9]+)*"
 SNAKE = r"[a-z][a-z0-9_]*"
 
-KINDS_OF_SOURCE = ("official", "wire", "newspaper", "research", "republication", "dataset")
+KINDS_OF_SOURCE = ("official", "research", "reproduction", "wire", "newspaper", "republication",
+                   "dataset")
+# How strong each kind of source is, as the pages mark it (fraudbook.data.load.strength).
+STRENGTH = {
+    "official": "official", "research": "official", "reproduction": "copy of official text",
+    "wire": "press", "newspaper": "press", "republication": "secondary", "dataset": "dataset",
+}
+ID_MIXED = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
+CITATION_ROLES = ("primary", "corroborating")
+CHANGE_KINDS = ("added", "corrected", "re-sourced", "merged", "withdrawn")
+VERDICTS = ("ok", "corrected")
 CONFIDENCE = ("high", "medium", "low")
 UNITS = (
     "money", "people", "cases", "complaints", "calls", "messages", "websites",
@@ -27,15 +37,24 @@ QUALIFIERS = ("exact", "about", "at_least", "more_than", "up_to", "just_under", 
 SCALES = ("", "thousand", "million", "billion", "trillion")
 PERIODS = ("annual", "span", "cumulative", "as_of", "on_date")
 EVENT_KINDS = ("meeting", "operation", "handover", "repatriation", "rescue", "raid",
-               "report", "statement", "sanction", "seizure")
+               "report", "statement", "sanction", "seizure", "verdict", "execution")
+# A figure taken only from press coverage of a report whose own text was not read.
+PROVISIONAL = ("yes",)
+# Kinds of source that carry a named body's own figures or words: they must name it in `body`.
+BODY_REQUIRED = ("official", "research", "reproduction")
 GEO_KINDS = ("country", "area", "region")
 PLACE_KINDS = ("scam_hub", "border_town", "meeting_city", "capital", "city")
+# The currencies the book can show an amount in (the losses page converts between them with
+# the sourced rates of data/fx_rates.csv). A figure in any other currency, or a rate for one,
+# is refused by the check: add the code here, a rate to fx_rates.csv, and support on the page.
+BASE_CURRENCY = "USD"
+CURRENCIES = ("USD", "CNY", "EUR")
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str = "text"          # text | id | number | date | enum | url
+    kind: str = "text"          # text | id | number | date | enum | url | codes | currency
     required: bool = True
     pattern: str | None = None  # for ids
     choices: tuple[str, ...] = ()
@@ -69,6 +88,7 @@ SOURCES = Table("sources", "source_id", (
     Column("kind", "enum", choices=KINDS_OF_SOURCE),
     Column("confidence", "enum", choices=CONFIDENCE),
     _opt("original"),
+    _opt("body"),
     _opt("note"),
 ))
 
@@ -90,15 +110,13 @@ FIGURES = Table("figures", "figure_id", (
     Column("qualifier", "enum", choices=QUALIFIERS),
     _opt("scale", "enum", choices=SCALES),
     Column("unit", "enum", choices=UNITS),
-    _opt("currency"),
+    _opt("currency", "currency"),
     Column("period", "enum", choices=PERIODS),
     _opt("period_start", "date"),
     Column("period_end", "date"),
-    Column("geography"),
+    Column("geography", "codes"),
     _opt("partner"),
-    Column("source_id"),
-    Column("stated"),
-    Column("quote"),
+    _opt("provisional", "enum", choices=PROVISIONAL),
     _opt("note"),
 ))
 
@@ -108,11 +126,20 @@ EVENTS = Table("events", "event_id", (
     _opt("end_date", "date"),
     Column("kind", "enum", choices=EVENT_KINDS),
     Column("title"),
-    Column("countries"),
+    Column("countries", "codes"),
     _opt("place_id"),
     Column("description"),
+))
+
+# One row per (figure or event, source): where a figure or event is stated, and in what words.
+CITATIONS = Table("citations", "citation_id", (
+    Column("citation_id", "id", pattern=ID_MIXED),
+    Column("subject_id"),
     Column("source_id"),
+    Column("role", "enum", choices=CITATION_ROLES),
+    _opt("stated"),
     Column("quote"),
+    _opt("note"),
 ))
 
 GEOGRAPHIES = Table("geographies", "code", (
@@ -137,7 +164,7 @@ PLACES = Table("places", "place_id", (
 
 FX_RATES = Table("fx_rates", "rate_id", (
     Column("rate_id", "id", pattern=ID_LOWER),
-    Column("currency", "id", pattern=r"[A-Z]{3}"),
+    Column("currency", "currency"),
     Column("per_usd", "number"),
     Column("date", "date"),
     Column("source_id"),
@@ -150,11 +177,33 @@ CONFLICT_KINDS = ("number", "scope", "period", "method", "attribution")
 CONFLICTS = Table("conflicts", "conflict_id", (
     Column("conflict_id", "id", pattern=ID_LOWER),
     Column("topic"),
-    Column("figure_ids"),
+    Column("figure_ids", "codes"),
     Column("differs", "enum", choices=CONFLICT_KINDS),
     Column("explanation"),
     _opt("book_uses"),
 ))
 
+# The ledger of what changed in the data, edition by edition.
+CHANGES = Table("changes", "change_id", (
+    Column("change_id", "id", pattern=ID_LOWER),
+    Column("date", "date"),
+    Column("edition", "id", pattern=r"\d{4}\.\d{2}"),
+    Column("kind", "enum", choices=CHANGE_KINDS),
+    Column("subject_id"),
+    _opt("field"),
+    _opt("old"),
+    _opt("new"),
+    Column("reason"),
+))
+
+# The last check of every figure and event against its sources.
+AUDIT = Table("audit", "subject_id", (
+    Column("subject_id"),
+    Column("checked", "date"),
+    Column("verdict", "enum", choices=VERDICTS),
+    _opt("note"),
+))
+
 # Load order matters only for readability of error lists: references point backwards.
-TABLES = (SOURCES, INDICATORS, GEOGRAPHIES, PLACES, FIGURES, EVENTS, FX_RATES, CONFLICTS)
+TABLES = (SOURCES, INDICATORS, GEOGRAPHIES, PLACES, FIGURES, EVENTS, CITATIONS, FX_RATES,
+          CONFLICTS, CHANGES, AUDIT)

@@ -20,7 +20,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from ..data.load import Dataset, blank, load
-from . import charts, words
+from . import charts, reads, words
 from .escape import html_text
 
 # Set by the build for a run whose parameters differ from the template's defaults: only then
@@ -38,7 +38,7 @@ class FigureIdError(KeyError):
 def setup() -> Dataset:
     """Validated data, the book's chart theme and renderer (call once, at the top)."""
     charts.enable()
-    return load()
+    return reads.track(load())
 
 
 VARS_MIME = "application/vnd.fraudbook.vars+json"
@@ -68,6 +68,7 @@ def glue_md(name: str, markdown: str) -> None:
 
 def glue_statement(name: str, row: pd.Series) -> None:
     """Glue 'more than USD 5.6 billion in 2023 (DW, 21 Apr 2025)' with the source linked."""
+    reads.shown(row)
     _glue(name, Markdown(words.statement(row)))
 
 
@@ -94,6 +95,7 @@ def sentences(selection: pd.DataFrame, everything: pd.DataFrame | None = None):
                 raise FigureIdError(f"sentence '{key}': no figure '{fid}' in the data (for "
                                     f"{{{name}}}){_near(fid, everything.index)}")
         dropped = [fid for fid in ids.values() if fid not in selection.index]
+        reads.figures([fid for fid in ids.values() if fid not in dropped])
         if dropped and not narrowed:
             raise FigureIdError(f"sentence '{key}': figure(s) {', '.join(dropped)} are not in "
                                 "this page's selection with its default parameters")
@@ -115,6 +117,17 @@ def figure(key: str, chart, *, caption: str, sources: pd.DataFrame,
     line is generated from `sources` (rows with publisher and date). Place it with a
     Markdown cell holding only `{{ fig-KEY }}`.
     """
+    set_vars(**{f"fig-{key}": figure_block(key, chart, caption=caption, sources=sources,
+                                          data=data, columns=columns, data_title=data_title)})
+
+
+def figure_block(key: str, chart, *, caption: str, sources: pd.DataFrame,
+                 data: pd.DataFrame | None = None, columns: dict[str, str] | None = None,
+                 data_title: str = "The data in the chart above") -> str:
+    """`figure` without placing it: glues the parts and returns the MyST block, for pages
+    whose figure labels depend on a parameter (a country page) or whose sections are made
+    per row of the data (the disagreements); they place it in a `set_vars` value of their own."""
+    reads.shown(sources)
     glue_chart(key, chart)
     glue_md(f"{key}-sources", charts.source_line(sources))
     block = [f"```{{glue:figure}} {key}", f":name: fig-{key}", "",
@@ -122,7 +135,7 @@ def figure(key: str, chart, *, caption: str, sources: pd.DataFrame,
     if data is not None and columns:
         _glue(f"{key}-data", chart_data(data, columns, data_title, f"{key}.csv"))
         block += ["", f"```{{glue}} {key}-data", "```"]
-    set_vars(**{f"fig-{key}": "\n".join(block)})
+    return "\n".join(block)
 
 
 def glue_chart(name: str, chart) -> None:
@@ -139,6 +152,7 @@ def table(df: pd.DataFrame, columns: dict[str, str], numeric: tuple[str, ...] = 
     cell is escaped, so markup in the data shows as text. `row_id(row) -> str` gives each
     row an HTML id, so that other pages can link to it.
     """
+    reads.shown(df)
     head = "".join(f'<th scope="col">{html_text(h)}</th>' for h in columns.values())
     body = []
     for _, row in df.iterrows():

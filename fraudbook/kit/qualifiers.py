@@ -69,3 +69,14 @@ def legend(readings, axis: str = "y") -> tuple[list[str], list[str]]:
     """(labels, shapes) for the readings present, in the book's order: an Altair shape scale."""
     present = [r for r in ORDER if r in set(readings)]
     return [LABELS[r] for r in present], [_SHAPES[axis][r] for r in present]
+
+
+# A figure stated only in words has no mark; tables and tooltips still say how it reads.
+WORDS_LABEL = "In words: no number stated"
+
+
+def reading_text(qualifier: str) -> str:
+    """The legend label of a qualifier's reading, or WORDS_LABEL for one stated in words:
+    what tooltips and data tables say next to the mark."""
+    r = reading(qualifier)
+    return WORDS_LABEL if r == "words" else LABELS[r]

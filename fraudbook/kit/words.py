@@ -107,3 +107,42 @@ def source_kind_text(row: pd.Series) -> str:
     if kind == "republication" and not blank(row.get("original")):
         kind = f"republication of {row['original']} text"
     return f"{kind}, {row['confidence']} confidence"
+
+
+def short_amount(row: pd.Series) -> str:
+    """`amount` without its unit word ('more than 31,000'), for a label inside a panel or
+    next to an axis that names the unit; money keeps its currency and a share its '%'."""
+    out = amount(row)
+    unit = row["unit"]
+    if row["qualifier"] == "unquantified" or unit in ("money", "percent"):
+        return out
+    return out.removesuffix(" " + UNIT_WORDS.get(unit, unit))
+
+
+def round_sig(x: float, qualifier: str = "exact", sig: int = 3) -> float:
+    """`x` to `sig` significant digits, rounded so the qualifier stays true: a floor
+    ('more than') is rounded down, a ceiling ('just under') up, anything else to nearest."""
+    if x == 0 or math.isnan(x):
+        return x
+    digits = sig - 1 - math.floor(math.log10(abs(x)))
+    factor = 10.0 ** digits
+    if qualifiers.is_floor(qualifier):
+        y = math.floor(x * factor + 1e-9) / factor
+    elif qualifiers.is_ceiling(qualifier):
+        y = math.ceil(x * factor - 1e-9) / factor
+    else:
+        y = round(x * factor) / factor
+    return round(y, max(digits, 0))
+
+
+def converted_amount(row: pd.Series, per_usd: float, currency: str) -> str:
+    """'more than EUR 15.1 billion': a USD amount converted at `per_usd`, in the figure's own
+    scale, to three significant digits rounded so that its qualifier stays true."""
+    conv = row.copy()
+    conv["currency"] = currency
+    if row["qualifier"] == "range":
+        conv["low"] = round_sig(row["low"] * per_usd)
+        conv["high"] = round_sig(row["high"] * per_usd)
+    else:
+        conv["value"] = round_sig(row["value"] * per_usd, row["qualifier"])
+    return amount(conv)

@@ -55,8 +55,9 @@ def hostile_site(tmp_path_factory) -> Path:
             w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
             w.writeheader()
             w.writerows(rows)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAUDBOOK_")}
-    env["PYTHONPATH"] = str(repo)  # the copy's package, paths and data
+    # Run in the copy, `python -m fraudbook` imports the copy's package and reads its data;
+    # the build hands both to its kernels (fraudbook.paths.Layout.kernel_env).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAUDBOOK_") and k != "PYTHONPATH"}
     proc = subprocess.run([sys.executable, "-m", "fraudbook", "build", "--force"], cwd=repo,
                           env=env, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, f"the hostile build failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"

@@ -1,0 +1,112 @@
+"""The page helpers: strict sentences, the one figure block, downloads safe in a spreadsheet,
+and a build that fails on a mistyped figure id with the previous site untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+
+from fraudbook.build.steps import build
+from fraudbook.kit import page, qualifiers
+from fraudbook.paths import Layout
+
+from .test_params import make_template
+
+
+def frame(*ids):
+    return pd.DataFrame({"figure_id": list(ids)}).set_index("figure_id")
+
+
+def test_an_unknown_id_names_it_and_the_ids_nearby(monkeypatch):
+    monkeypatch.delenv("FRAUDBOOK_NARROWED", raising=False)
+    say = page.sentences(frame("CN-2022-CASES", "CN-2022-LEADERS"))
+    with pytest.raises(page.FigureIdError) as err:
+        say("k", "The ministry counted {cases}.", cases="CN-2022-CASE")
+    message = str(err.value)
+    assert "no figure 'CN-2022-CASE'" in message and "{cases}" in message
+    assert "CN-2022-CASES" in message  # the ids nearby
+
+
+def test_a_figure_filtered_away_fails_a_default_run_and_is_left_out_of_a_narrowed_one(monkeypatch):
+    everything = frame("A-1", "B-2")
+    selection = everything.loc[["A-1"]]
+    monkeypatch.setenv("FRAUDBOOK_NARROWED", "0")
+    with pytest.raises(page.FigureIdError, match="not in this page's selection"):
+        page.sentences(selection, everything)("k", "{b}", b="B-2")
+    monkeypatch.setenv("FRAUDBOOK_NARROWED", "1")
+    glued = []
+    monkeypatch.setattr(page, "glue_md", lambda key, md: glued.append((key, md)))
+    assert page.sentences(selection, everything)("k", "{b}", b="B-2") == ""
+    assert glued == [("k", "")]
+
+
+def test_every_qualifier_has_one_reading_one_label_and_a_mark_per_axis():
+    for q in qualifiers.READING:
+        r = qualifiers.reading(q)
+        if r == "words":
+            continue
+        assert qualifiers.label(q) == qualifiers.LABELS[r]
+        assert qualifiers.shape(q, "y") and qualifiers.shape(q, "x")
+    assert qualifiers.shape("nearly") == qualifiers.shape("up_to") == "triangle-down"
+    assert qualifiers.shape("more_than", "x") == "triangle-right"
+    assert qualifiers.shape("about", "x") == qualifiers.shape("about", "y") == "diamond"
+    with pytest.raises(KeyError, match="unknown qualifier 'roughly'"):
+        qualifiers.reading("roughly")
+
+
+def test_downloads_neutralise_what_a_spreadsheet_would_run():
+    df = pd.DataFrame({"title": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "plain"],
+                       "value": [1.5, 2.0, -3.0, 4.0, 5.0]})
+    out = page.csv_safe(df)
+    assert list(out["title"]) == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "plain"]
+    assert list(out["value"]) == [1.5, 2.0, -3.0, 4.0, 5.0]  # numbers stay numbers
+
+
+def code(source):
+    return {"cell_type": "code", "metadata": {"tags": []}, "source": source, "outputs": [],
+            "execution_count": None}
+
+
+def tree_hash(folder):
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(folder).as_posix().encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.mark.slow
+def test_a_mistyped_figure_id_fails_the_build_naming_it_and_the_site_stays(good_data, capsys):
+    root = good_data.parent
+    (root / "notebooks").mkdir()
+    (root / "book").mkdir()
+    site = root / "_build" / "html"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("THE PREVIOUS SITE")
+    (root / "book" / "say.ipynb").write_text("THE PREVIOUS PAGE")
+    body = ("from fraudbook.kit import page\nds = page.setup()\n"
+            "say = page.sentences(page.statements(ds.figures_with_meta()))\n"
+            "say('k', 'Handed over: {a}.', a=FIGURE)")
+    make_template(root / "notebooks" / "say.ipynb", 'FIGURE = "CN-MM-2023-11-CUN"\n',
+                  extra_cells=[code(body)])
+    (root / "runs.yml").write_text("runs:\n  - name: say\n    template: notebooks/say.ipynb\n"
+                                   "    output: book/say.ipynb\n"
+                                   "toc:\n  - caption: All\n    pages: [say]\n")
+    before = tree_hash(root / "book"), tree_hash(site)
+    assert build(layout=Layout(root), log=lambda *a: None) == 1
+    err = capsys.readouterr().err
+    assert "run 'say'" in err and "no figure 'CN-MM-2023-11-CUN'" in err
+    assert "CN-MM-2023-11-CUM" in err  # the id nearby
+    assert (tree_hash(root / "book"), tree_hash(site)) == before
+
+    # The right id publishes the statement, with its amount from the data.
+    (root / "runs.yml").write_text((root / "runs.yml").read_text().replace(
+        "    output: book/say.ipynb\n",
+        "    output: book/say.ipynb\n    parameters: {FIGURE: CN-MM-2023-11-CUM}\n"))
+    assert build(site=False, layout=Layout(root), log=lambda *a: None) == 0
+    nb = json.loads((root / "book" / "say.ipynb").read_text())
+    glued = json.dumps(nb["cells"])
+    assert "31,000 people" in glued
