@@ -83,7 +83,7 @@ test-fast: $(STAMP)  ## the quick loop (a few seconds): lint and the tests not m
 bench: $(STAMP)  ## build-speed benchmark in a temporary copy: prints a table
 	$(PY) benchmarks/bench.py $(if $(strip $(JOBS)),--jobs $(strip $(JOBS)),)
 
-site-report: $(STAMP) $(SYSTEM_STAMP)  ## every page in Chromium offline: charts drawn, bytes, time to last chart
+site-report: $(STAMP) $(NODE_STAMP)  ## Lighthouse (mobile) on every page of the built site, served with gzip on 127.0.0.1
 	$(PY) benchmarks/site_report.py
 
 serve:  ## serve the built site on 127.0.0.1 (PORT=8000)

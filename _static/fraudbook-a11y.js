@@ -6,23 +6,32 @@
      ("Light", "Dark", "System Settings"): the label names the current mode too.
    - the bibliography's list (role="list") whose entries carry the deprecated
      doc-biblioentry role instead of listitem.
-   Font Awesome swaps its <i> icons for <svg> after load, hence the observer below. */
+   The icons are CSS (fraudbook-icons.css); the observer below relabels the button if
+   anything swaps them. */
 (function () {
   "use strict";
   function fix() {
     document.querySelectorAll(".search-button-field, .theme-switch-button").forEach(function (el) {
-      var visible = (el.innerText || "").replace(/\s+/g, " ").trim();
+      // textContent, not innerText: reading it forces no layout of the page.
+      var visible = (el.textContent || "").replace(/\s+/g, " ").trim();
       var label = el.getAttribute("aria-label") || "";
       if (visible && label.indexOf(visible) === -1) {
         el.setAttribute("aria-label", label ? label + ": " + visible : visible);
       }
     });
     document.querySelectorAll(".theme-switch-button").forEach(function (button) {
-      var shown = [].filter.call(button.querySelectorAll("svg"), function (svg) {
-        return getComputedStyle(svg).display !== "none";
-      })[0];
-      var title = shown && shown.querySelector("title");
-      var label = title ? "Color mode: " + title.textContent.trim() : null;
+      // The icons are CSS masks on <i title="Light"> (fraudbook-icons.css), or Font
+      // Awesome's <svg><title> where its script runs.
+      // The icon shown is the one for the page's mode (no style lookup: that would force
+      // a style pass over the whole page).
+      var mode = document.documentElement.dataset.mode || "auto";
+      var shown = button.querySelector('[data-mode="' + mode + '"]') ||
+        [].filter.call(button.querySelectorAll("svg, i[title]"), function (icon) {
+          return getComputedStyle(icon).display !== "none";
+        })[0];
+      var title = shown && (shown.getAttribute("title") ||
+        (shown.querySelector("title") && shown.querySelector("title").textContent));
+      var label = title ? "Color mode: " + title.trim() : null;
       if (label && button.getAttribute("aria-label") !== label) {
         button.setAttribute("aria-label", label);
       }
@@ -37,7 +46,7 @@
       entry.setAttribute("role", "listitem");
     });
     document.querySelectorAll("nav details > summary").forEach(function (summary) {
-      if (!(summary.innerText || "").trim() && !summary.getAttribute("aria-label")) {
+      if (!(summary.textContent || "").trim() && !summary.getAttribute("aria-label")) {
         summary.setAttribute("aria-label", "Show or hide the pages of this section");
       }
     });

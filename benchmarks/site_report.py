@@ -1,89 +1,115 @@
-"""Offline site report (`make site-report`): every page of _build/html in Chromium, network cut.
+"""Site report (`make site-report`): Lighthouse (mobile preset) on every page of the built site.
 
-For each page: charts drawn / total, bytes transferred (the page and everything it loads from
-127.0.0.1; requests to any other host are blocked and counted), and the time from navigation
-to the last chart drawn. A measurement, not a test: the browser tests assert the rules.
+The site is served on 127.0.0.1 with gzip, as a static host would serve it
+(fraudbook.build.serve, gzip=True: the build's precompressed .gz files). Lighthouse comes from
+npm, pinned in package.json / package-lock.json (`npm ci` installs it), and drives Debian's
+Chromium (CHROME_PATH, headless, no sandbox); nothing downloads a browser. Requests to other
+hosts are blocked by the browser's host resolver rules.
+
+For each page: performance, accessibility, best practices, SEO (0-100), first and largest
+contentful paint, total blocking time, cumulative layout shift and bytes transferred cold.
+A measurement, not a test: the browser tests assert the rules; the targets are printed beside.
+
+  python benchmarks/site_report.py [--site DIR] [--pages N] [--markdown FILE] [--label TEXT]
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
-from urllib.parse import urlparse
-
-from fraudbook.build.serve import serving
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fraudbook.build.serve import serving  # noqa: E402
+
 SITE = ROOT / "_build" / "html"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("FRAUDBOOK_CHROMIUM", "/usr/bin/chromium")
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+# Targets of the issue "Fast on a phone, whole without JavaScript, and a PDF edition".
+TARGETS = "performance >= 95, accessibility 100, FCP <= 1.8 s, LCP <= 2.5 s, CLS <= 0.02, " \
+          "<= 400 KB transferred cold on a chapter page"
+CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --no-first-run "
+                "--disable-background-networking --disable-component-update "
+                "--host-resolver-rules=\"MAP * ~NOTFOUND, EXCLUDE 127.0.0.1\"")
 
 
-def main() -> int:
-    if not (SITE / "index.html").exists():
-        sys.exit("no site: run `make book` first")
-    with serving(SITE) as base:
-        rows, blocked = measure(base)
-    print_report(rows, blocked)
-    return 0 if sum(r[1] for r in rows) == sum(r[2] for r in rows) else 1
+def lighthouse(url: str, out: Path) -> dict:
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    cmd = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+           "--only-categories=performance,accessibility,best-practices,seo",
+           f"--chrome-flags={CHROME_FLAGS}"]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0 or not out.exists():
+        raise RuntimeError(f"lighthouse failed on {url}: {proc.stderr.strip()[-800:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
-def measure(base: str):
-    from playwright.sync_api import sync_playwright
+def row(path: str, report: dict) -> dict:
+    cats, audits = report["categories"], report["audits"]
 
-    pages = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "book").glob("*.html"))
+    def score(name):
+        s = cats[name]["score"]
+        return None if s is None else round(s * 100)
+
+    return {
+        "page": path,
+        "perf": score("performance"), "a11y": score("accessibility"),
+        "bp": score("best-practices"), "seo": score("seo"),
+        "fcp": audits["first-contentful-paint"]["numericValue"] / 1000,
+        "lcp": audits["largest-contentful-paint"]["numericValue"] / 1000,
+        "tbt": audits["total-blocking-time"]["numericValue"],
+        "cls": audits["cumulative-layout-shift"]["numericValue"],
+        "kb": audits["total-byte-weight"]["numericValue"] / 1024,
+    }
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| page | perf | a11y | best pr. | SEO | FCP s | LCP s | TBT ms | CLS | KB cold |",
+             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for r in rows:
+        lines.append(f"| {r['page']} | {r['perf']} | {r['a11y']} | {r['bp']} | {r['seo']} | "
+                     f"{r['fcp']:.2f} | {r['lcp']:.2f} | {r['tbt']:.0f} | {r['cls']:.3f} | "
+                     f"{r['kb']:.0f} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--site", type=Path, default=SITE)
+    ap.add_argument("--pages", type=int, default=0, help="only the first N pages (0: all)")
+    ap.add_argument("--markdown", type=Path, help="append the table to this Markdown file")
+    ap.add_argument("--label", default="", help="heading for the table in --markdown")
+    args = ap.parse_args(argv)
+    site = args.site.resolve()
+    if not (site / "index.html").exists():
+        sys.exit(f"no site in {site}: run `make book` first")
+    if not LIGHTHOUSE.exists():
+        sys.exit("no Lighthouse in node_modules: run `npm ci` (pinned in package-lock.json)")
+    pages = sorted(p.relative_to(site).as_posix() for p in (site / "book").glob("*.html"))
+    if args.pages:
+        pages = pages[: args.pages]
     rows = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
-        blocked = []
-        for path in pages:
-            # A fresh context per page: the first load is cold, the second uses the cache.
-            ctx = browser.new_context()
-            ctx.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1"
-                      else (blocked.append(r.request.url), r.abort()))
-            row = [path, 0, 0, 0, 0.0, 0.0]
-            for load in (0, 1):
-                page = ctx.new_page()
-                sizes = []
-
-                def finished(req, sizes=sizes):
-                    try:  # a request may finish after its page was closed
-                        sizes.append((urlparse(req.url).path, req.sizes()["responseBodySize"]))
-                    except Exception:
-                        pass
-
-                page.on("requestfinished", finished)
-                start = time.perf_counter()
-                page.goto(f"{base}/{path}", wait_until="load")
-                page.wait_for_function(
-                    "[...document.querySelectorAll('div.fraudbook-chart')].every(d => d.dataset.drawn)",
-                    timeout=60_000)
-                row[4 + load] = time.perf_counter() - start
-                if load == 0:
-                    row[1] = page.locator("div.fraudbook-chart[data-drawn] svg.marks").count()
-                    row[2] = page.locator("div.fraudbook-chart").count()
-                    own = sum(n for u, n in sizes if not u.startswith("/_static/") and u != "/searchindex.js")
-                    row[3] = (own, sum(n for _, n in sizes) - own)
-                page.close()
-            rows.append(row)
-            ctx.close()
-        browser.close()
-    return rows, blocked
-
-
-def print_report(rows, blocked) -> None:
-    print(f"{'page':<28} {'charts':>7} {'page bytes':>11} {'shared assets':>14} "
-          f"{'last chart, cold':>17} {'cached':>8}")
-    for path, drawn, total, (own, shared), cold_s, warm_s in rows:
-        print(f"{path:<28} {drawn:>3}/{total:<3} {own:11,d} {shared:14,d} {cold_s:16.2f}s {warm_s:7.2f}s")
-    drawn = sum(r[1] for r in rows)
-    total = sum(r[2] for r in rows)
-    print(f"\n{len(rows)} pages; charts drawn {drawn}/{total}; requests to other hosts blocked: "
-          f"{len(blocked)}")
-    print(f"heaviest page: {max(r[3][0] for r in rows):,d} bytes of its own; shared assets "
-          "(theme, Vega bundle, search index) are loaded once and cached across pages")
-    print("cold = first load in a fresh browser context; cached = the same page again")
+    with serving(site, gzip=True) as base, tempfile.TemporaryDirectory() as tmp:
+        for i, path in enumerate(pages):
+            rep = lighthouse(f"{base}/{path}", Path(tmp) / f"{i}.json")
+            rows.append(row(path, rep))
+            r = rows[-1]
+            print(f"{path:<28} perf {r['perf']:>3} a11y {r['a11y']:>3} bp {r['bp']:>3} "
+                  f"seo {r['seo']:>3} FCP {r['fcp']:.2f}s LCP {r['lcp']:.2f}s TBT {r['tbt']:.0f}ms "
+                  f"CLS {r['cls']:.3f} {r['kb']:.0f} KB", flush=True)
+    text = table(rows)
+    print("\n" + text + f"\n\ntargets: {TARGETS}")
+    if args.markdown:
+        with args.markdown.open("a", encoding="utf-8") as fh:
+            fh.write(f"\n## {args.label or site}\n\nLighthouse 12 (npm, pinned), mobile preset, "
+                     f"Debian Chromium headless, site served gzip on 127.0.0.1.\n\n{text}\n")
+    return 0
 
 
 if __name__ == "__main__":

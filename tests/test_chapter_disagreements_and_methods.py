@@ -10,7 +10,7 @@ from pybtex.database import parse_string
 
 from fraudbook.chapters import data_and_methods as dm
 from fraudbook.chapters import disagreements as ev
-from fraudbook.data import bibliography
+from fraudbook.data import bibliography, claims
 from fraudbook.data.load import load, split_list
 from fraudbook.kit import names, page, qualifiers
 
@@ -241,3 +241,123 @@ def test_bibtex_of_the_real_sources(real):
     for key, entry in bib.entries.items():
         url = real.sources.loc[key, "url"]
         assert entry.fields.get("url", "") == url
+
+
+# ------------------------------------------------------------------ register, sources, bodies
+
+def _visible(html_text: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", " ", html_text))
+
+
+def test_register_rows_show_a_label_a_link_and_every_citation_not_the_id(real):
+    reg = dm.register(real, book="The Book", accessed="26 Nov 2026").set_index("figure_id")
+    row = reg.loc["UNODC-01"]
+    assert 'href="#figure-UNODC-01"' in row["figure_html"] and ">Link</a>" in row["figure_html"]
+    for col in ("figure_html", "source_cell", "cite_html"):
+        assert "UNODC-01" not in _visible(row[col])
+    title = real.figure("UNODC-01")["indicator_title"]
+    assert " ".join(_visible(row["figure_html"]).split()).startswith(f"{title} : USD 18–37 billion")
+    # Primary first, then each corroborating source, each with its mark and quote.
+    cits = real.citations_of("UNODC-01")
+    cells = row["citations_html"].split("<li>")[1:]
+    assert len(cells) == len(cits)
+    assert cells[0].startswith('<span class="fraudbook-role">taken from</span>')
+    assert cells[1].startswith('<span class="fraudbook-role">also reported by</span>')
+    assert ">copy of official text</span>" in cells[0] and ">secondary</span>" in cells[1]
+    assert "<q " in cells[0]
+    assert "<q " not in dm.citations_html(real, "UNODC-01", show_quotes=False)
+    # Disagreements are named by their topic, not their id.
+    assert "UNODC estimate of yearly losses" in _visible(row["source_cell"])
+    assert "unodc-regional-losses" not in _visible(row["source_cell"])
+
+
+def test_register_cite_line_and_filter_values(real):
+    reg = dm.register(real, book="The Book", accessed="26 Nov 2026").set_index("figure_id")
+    row = reg.loc["IC3-2024-L2"]
+    assert row["cite_text"].endswith("In: The Book, edition " + claims.edition()
+                                     + ", accessed 26 Nov 2026.")
+    assert '<span class="fraudbook-accessed">26 Nov 2026</span>' in row["cite_html"]
+    assert row["f_country"] == "United States" and row["f_year"] == "2024"
+    assert row["f_kind"] == "newspaper or news site"
+    combined = reg[reg["geography"].str.contains(";")].iloc[0]
+    assert combined["f_country"].count("|") == combined["geography"].count(";")
+
+
+def test_filter_form_is_hidden_without_script_and_rows_carry_filter_values(real):
+    reg = dm.register(real)
+    form = dm.filter_form(reg, "fraudbook-register")
+    assert form.startswith('<form class="fraudbook-register-filter" data-table="fraudbook-register" hidden>')
+    for col, _ in dm.FILTERS:
+        assert f'data-filter="{col[2:]}"' in form
+    assert '<option value="Cambodia">' in form and '<option value="2024">' in form
+    table = page.html_table(reg, {"figure_html": "F"}, raw_html=("figure_html",),
+                            row_id=lambda r: f"figure-{r['figure_id']}")
+    out = dm.with_filter_values(table, reg)
+    assert out.count('data-country="') == len(reg) == out.count("<tr id=")
+    assert '<tr id="figure-IC3-2024-L2" data-country="United States"' in out
+
+
+def test_counts_add_up_from_the_data(real):
+    n = claims.counts(real)
+    assert n["figures"] == len(real.figures) and n["sources"] == len(real.sources)
+    assert int(claims.primary_by_kind(real)["figures"].sum()) == n["figures"]
+    use = claims.source_use(real)
+    assert int(use["primary"].sum()) == n["figures"]
+    assert int(use["corroborating"].sum()) == n["corroborating"]
+    assert n["citations"] == n["figures"] + n["corroborating"]
+    k = claims.primary_by_kind(real).set_index("kind")
+    assert list(k.index) == [x for x in claims.schema.KINDS_OF_SOURCE if x in k.index]
+    assert k.loc["reproduction", "strength"] == "copy of official text"
+
+
+def test_figures_without_web_address_each_with_the_why(real):
+    w = claims.without_url(real)
+    meta = real.figures_with_meta()
+    assert set(w["figure_id"]) == {f for f, u in meta["source_url"].items() if not isinstance(u, str) or not u}
+    assert (w["note"].str.len() > 0).all()
+    t = dm.without_url_table(real)
+    assert list(t["figure_id"]) == list(w["figure_id"])
+    assert all(f not in _visible(h) for f, h in zip(t["figure_id"], t["link_html"], strict=True))
+
+
+def test_bodies_say_what_the_book_read(real):
+    b = claims.bodies(real).set_index("body")
+    # The UNODC's own pages were not reached: a verbatim copy of its report is the best read.
+    assert b.loc["UNODC", "read"] == "verbatim copy"
+    assert b.loc["FBI IC3", "read"] == "own text" and b.loc["FBI IC3", "figures_own_text"] > 0
+    own = real.sources[real.sources["kind"].isin(claims.OWN_TEXT)]
+    assert set(b.index[b["read"] == "own text"]) == set(own["body"])
+    for body, r in b.iterrows():
+        assert r["figures_own_text"] <= r["figures_primary"] + r["figures"]
+        assert r["sources"] == int((real.sources["body"] == body).sum())
+    t = dm.bodies_table(real).set_index("body")
+    assert t.loc["UNODC", "read_text"] == "only a verbatim copy of its text"
+
+
+def test_sources_table_counts_primary_and_corroborating_use(real):
+    s = dm.sources_table(real).set_index("source_id")
+    assert s.loc["mailguard-2024-10", "corroborating"] >= 1
+    prim = real.citations[(real.citations["role"] == "primary")
+                          & real.citations["subject_id"].isin(real.figures.index)]
+    assert s["primary"].to_dict() == {sid: int((prim["source_id"] == sid).sum()) for sid in s.index}
+    assert ">secondary</span>" in s.loc["mailguard-2024-10", "kind_cell"]
+    # A note that names another source by its id reaches readers with the source's name.
+    assert "qwitaly-2022-04-14-cns" not in s.loc["seed-2023-09-22-joint-operation", "source_cell"]
+
+
+def test_data_dictionary_shows_titles_not_ids(real):
+    dd = dm.data_dictionary(real)
+    for ind, html_cell, cav in zip(dd["indicator"], dd["indicator_html"], dd["caveats_html"], strict=True):
+        assert ind not in _visible(html_cell)
+        assert not any(other in cav.split() for other in real.indicators.index)
+
+
+def test_disagreement_tables_link_to_the_register_without_showing_ids(real):
+    conflict = real.conflicts.loc["ic3-2024-total"]
+    figs = ev.conflict_figures(real, conflict)
+    body = ev.conflict_body_html(conflict, figs)
+    assert "IC3-2024-L" not in _visible(body)
+    assert ev.book_uses_text(conflict, figs).count('href="data-and-methods.html#figure-IC3-2024-L2"') == 1

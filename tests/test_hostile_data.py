@@ -305,3 +305,33 @@ def test_byte_offset_counts_a_byte_order_mark(data):
     p = one(data, "geographies", 2, None, "not UTF-8")
     if header is not None:
         assert f"byte offset {3 + header + len('MMR,Myanm')}" in p.reason
+
+
+# --- URLs: markup through a link target -------------------------------------------------------
+
+@pytest.mark.parametrize("url", [
+    "http://example.com/a)<script>alert(document.domain)</script>",
+    'https://example.com/"onmouseover="alert(1)',
+    "https://example.com/a b",
+    "https://example.com/a'b",
+    "https://example.com/[x](y)",
+    "javascript:alert(1)",
+    "https://example.com/<b>",
+    "https://example.com/a`b",
+])
+def test_a_url_that_could_end_a_link_early_is_refused(data, url):
+    edit(data, "sources", set_cell("sources", 2, "url", url))
+    one(data, "sources", 2, "url", "not a plain http(s) URL")
+
+
+def test_a_percent_encoded_url_is_a_url(data):
+    edit(data, "sources", set_cell("sources", 2, "url", "https://example.com/s?q=%3Cb%3E&a=1#x"))
+    assert [p for p in problems_in(data, "sources") if p.column == "url"] == []
+
+
+def test_links_refuse_what_the_loader_would_refuse():
+    from fraudbook.kit import escape
+
+    assert escape.href("https://example.com/s?q=%3Cb%3E&a=1") == "https://example.com/s?q=%3Cb%3E&amp;a=1"
+    with pytest.raises(ValueError):
+        escape.href("http://example.com/a)<script>")

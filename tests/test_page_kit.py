@@ -110,3 +110,23 @@ def test_a_mistyped_figure_id_fails_the_build_naming_it_and_the_site_stays(good_
     nb = json.loads((root / "book" / "say.ipynb").read_text())
     glued = json.dumps(nb["cells"])
     assert "31,000 people" in glued
+
+
+@pytest.mark.slow
+def test_a_build_of_another_tree_runs_its_kernels_on_that_trees_data(good_data, monkeypatch):
+    # One Layout for the build and its kernels: the fixture tree holds 4 figures, the
+    # repository hundreds; a kernel that read the repository's data would print another count.
+    for var in ("FRAUDBOOK_ROOT", "FRAUDBOOK_DATA", "PYTHONPATH"):
+        monkeypatch.delenv(var, raising=False)
+    root = good_data.parent
+    (root / "notebooks").mkdir()
+    make_template(root / "notebooks" / "count.ipynb", "n = 1\n", extra_cells=[code(
+        "from fraudbook.kit import page\nfrom fraudbook.paths import DATA\n"
+        "print('figures:', len(page.setup().figures), DATA.name)")])
+    (root / "runs.yml").write_text("runs:\n  - name: count\n    template: notebooks/count.ipynb\n"
+                                   "    output: book/count.ipynb\n"
+                                   "toc:\n  - caption: All\n    pages: [count]\n")
+    assert build(site=False, layout=Layout(root), log=lambda *a: None) == 0
+    nb = json.loads((root / "book" / "count.ipynb").read_text())
+    printed = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    assert "figures: 4 data" in printed

@@ -43,9 +43,10 @@ def _hash_files(files: list[Path], name) -> str:
 
 
 def code_digest(root: Path) -> str:
-    """Hash of the package's code and the pinned requirements."""
+    """Hash of the package's code, the pinned requirements and the edition."""
     files = [p for p in (root / "fraudbook").rglob("*.py") if "__pycache__" not in p.parts]
-    files += [p for p in (root / "requirements.txt",) if p.exists()]
+    # pyproject.toml holds the edition, which pages print in citation lines.
+    files += [p for p in (root / "requirements.txt", root / "pyproject.toml") if p.exists()]
     return _hash_files(files, lambda p: p.relative_to(root).as_posix())
 
 
@@ -127,7 +128,7 @@ def build_fingerprint(root: Path, data_dir: Path | None = None) -> str:
     """Hash of every input of a whole build: if it equals the last successful build's, the
     pages in book/ and the site in _build/html are already what a build would make."""
     data_dir = data_dir or root / "data"
-    files = [p for p in (root / "fraudbook").rglob("*.py")] + [root / "requirements.txt"]
+    files = [p for p in (root / "fraudbook").rglob("*.py")] + [root / "requirements.txt", root / "pyproject.toml"]
     files += [p for p in data_dir.rglob("*") if p.is_file()]
     files += _tree(root, "notebooks") + _tree(root, "book")
     files += _tree(root, "_static", skip=("vendor",))

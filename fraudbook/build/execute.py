@@ -201,6 +201,8 @@ def execute_run(run: Run, layout: Layout, inputs: str | None = None) -> RunResul
 
     out = layout.staging / Path(run.output).relative_to("book")
     out.parent.mkdir(parents=True, exist_ok=True)
+    # The kernel runs in the page's folder (as nbval and Sphinx do); a new tree may not have it yet.
+    (layout.root / Path(run.output).parent).mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     timeout = cell_timeout()
 

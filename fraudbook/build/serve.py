@@ -8,7 +8,9 @@ index.html is 404), never a file or folder whose name starts with '.' (.git, .en
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import os
 import posixpath
 import sys
@@ -53,14 +55,55 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return super().send_head()
 
 
+# What a static host would send compressed (the build writes NAME.gz beside each of these).
+GZIP_TYPES = (".html", ".css", ".js", ".json", ".svg", ".txt", ".xml", ".map")
+
+
+class GzipSiteHandler(SiteHandler):
+    """SiteHandler that answers `Accept-Encoding: gzip` as a static host would: with the
+    build's precompressed NAME.gz when it exists, else compressed on the fly (for a site
+    built before precompression, so that both are measured alike)."""
+
+    def send_head(self):
+        if not self._allowed():
+            self.send_error(404, "File not found")
+            return None
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        accepts = "gzip" in (self.headers.get("Accept-Encoding") or "")
+        if not accepts or not path.endswith(GZIP_TYPES) or not os.path.isfile(path):
+            return super().send_head()
+        pre = path + ".gz"
+        if os.path.isfile(pre) and os.path.getmtime(pre) >= os.path.getmtime(path):
+            body = Path(pre).read_bytes()
+        else:
+            body = gzip.compress(Path(path).read_bytes(), compresslevel=9, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 class _QuietHandler(SiteHandler):
     quiet = True
 
 
+class _QuietGzipHandler(GzipSiteHandler):
+    quiet = True
+
+
 @contextmanager
-def serving(directory: Path, port: int = 0, quiet: bool = True):
-    """Yield the base URL of `directory` served on 127.0.0.1 (port 0: any free port)."""
-    handler_class = _QuietHandler if quiet else SiteHandler
+def serving(directory: Path, port: int = 0, quiet: bool = True, gzip: bool = False):
+    """Yield the base URL of `directory` served on 127.0.0.1 (port 0: any free port); with
+    gzip=True, compressed as a static host would serve it (GzipSiteHandler)."""
+    if gzip:
+        handler_class = _QuietGzipHandler if quiet else GzipSiteHandler
+    else:
+        handler_class = _QuietHandler if quiet else SiteHandler
     handler = functools.partial(handler_class, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -20,6 +20,7 @@ from ..kit.escape import html_text
 from ..paths import Layout
 from .errors import BuildError
 from .publish import swap_in
+from .release import write_release
 
 SITE_STAMP = ".fraudbook-site-inputs"
 SITE_OK = ".fraudbook-site-ok"
@@ -30,6 +31,8 @@ def site_inputs(layout: Layout) -> list[Path]:
     files = [p for p in layout.book.rglob("*") if p.is_file()]
     files += [p for p in layout.static.rglob("*") if p.is_file() and "vendor" not in p.parts]
     files += [root / n for n in ("_config.yml", "_toc.yml", "requirements.txt") if (root / n).exists()]
+    # The data download is written into the site from data/ (fraudbook.build.release).
+    files += sorted(p for p in layout.data.glob("*") if p.is_file())
     return files
 
 
@@ -53,6 +56,23 @@ def write_root_redirect(html_dir: Path, title: str) -> None:
         '<link rel="canonical" href="book/index.html">\n</head>\n<body>\n'
         '<p><a href="book/index.html">Open the book</a>.</p>\n</body>\n</html>\n',
         encoding="utf-8")
+
+
+def finish_site(built: Path, layout: Layout, digest: str, log=print) -> None:
+    """Lighter pages, chart downloads, the PDF edition, then .gz of the text assets
+    (fraudbook.build.lighten, fraudbook.build.pdf), on the built site before the swap."""
+    from ..data import claims
+    from . import lighten, pdf
+
+    title, ed = book_title(layout), claims.edition(layout.root)
+    dated = getattr(claims, "edition_date", None)
+    day = dated(load(layout.data), ed) if dated else ""
+    lighten.refresh_static(layout.static, built)
+    lighten.lighten_pages(built)
+    lighten.bundle_css(built)
+    lighten.write_chart_downloads(built, title, ed)
+    pdf.build_pdf(built, title=title, edition=ed, date=day, digest=digest, log=log)
+    lighten.precompress(built)
 
 
 def build_site(layout: Layout, log=print, force: bool = False) -> None:
@@ -85,6 +105,10 @@ def build_site(layout: Layout, log=print, force: bool = False) -> None:
         raise BuildError(f"jupyter-book build failed (exit {proc.returncode}); the previous site is unchanged.\n"
                          f"  reports: {layout.relative(built / 'reports')}\n{tail}")
     write_root_redirect(built, book_title(layout))
+    # The data download and the chart CSVs first, so that precompressing (finish_site) sees
+    # the files as they are now.
+    write_release(layout, built, log=log)
+    finish_site(built, layout, digest, log)
     ok.write_text("the last site build finished with no warning\n")
     (built / SITE_STAMP).write_text(digest)
     swap_in(built, layout.site)

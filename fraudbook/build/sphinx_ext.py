@@ -4,9 +4,15 @@
   `const THEBE_JS_URL` twice on every page (a page error) and names a CDN; the book has no
   live code, so neither is wanted.
 - Gives every page a `<meta name="description">` from its own first paragraph.
+- Light pages: every script deferred (none blocks the first paint), the chart script only on
+  pages with a chart (it loads Vega itself, on demand), extensions' files only where used,
+  the print stylesheet as media="print", and a link to the PDF edition on every page.
 - Sets the theme's default colour mode ("auto"), whose absence is a console error.
 - Writes the data's last-updated date in the footer: the date of the last commit that touched
-  data/ (or, outside a git checkout, the newest source's publication date).
+  data/ (or, outside a git checkout, the newest source's publication date), with links to cite
+  the book and download the data.
+- On every page that shows figures, writes above the footer the publication date of the
+  newest source those figures cite (from the figures the executed notebook recorded).
 """
 
 from __future__ import annotations
@@ -34,6 +40,11 @@ def data_last_updated() -> str:
     return max(d for d in load(DATA).sources["date_published"] if d)
 
 
+# Replaced per page by the relative address of the "Download the data" page (_footer_links).
+DOWNLOADS_HREF = "@@fraudbook-downloads@@"
+DOWNLOADS_DOC = "book/downloads"
+
+
 def _config_inited(app, config) -> None:
     from ..data.claims import edition, links_sentence
     from ..data.load import load
@@ -41,7 +52,9 @@ def _config_inited(app, config) -> None:
     when = data_last_updated()
     # Every claim the footer makes is computed from the data (fraudbook.data.claims).
     footer = (f'<p class="fraudbook-footer">Edition {html.escape(edition(ROOT))}. Data last updated: '
-              f'<time datetime="{when}">{when}</time>. {html.escape(links_sentence(load(DATA)))}</p>')
+              f'<time datetime="{when}">{when}</time>. {html.escape(links_sentence(load(DATA)))} '
+              f'<a href="{DOWNLOADS_HREF}#cite-this-book">Cite</a> · '
+              f'<a href="{DOWNLOADS_HREF}">Download the data</a></p>')
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = footer
     config.html_theme_options = options
@@ -57,23 +70,166 @@ def _first_paragraph(body: str) -> str:
     return ""
 
 
+def pdf_name(edition: str) -> str:
+    """The PDF edition's file name at the site's root (fraudbook.build.pdf writes it)."""
+    return f"fraudbook-{edition}.pdf"
+
+
+# Scripts the first paint needs, kept as the theme writes them: documentation_options.js
+# defines DOCUMENTATION_OPTIONS, which inline scripts after it extend at once.
+BLOCKING_OK = ("documentation_options.js",)
+CHARTS_JS = "fraudbook-charts.js"
+VEGA_JS = "vendor/vega-bundle.js"
+
+
+# Extensions' files a page needs only when it holds what they style or drive: code blocks
+# (copy button, syntax colours), sphinx-design elements, toggles.
+ONLY_WITH = {
+    "clipboard.min.js": ('class="highlight',), "copybutton.js": ('class="highlight',),
+    "copybutton.css": ('class="highlight',), "pygments.css": ('class="highlight',),
+    "sphinx-design.min.css": ('class="sd-', ' sd-'), "design-tabs.js": ('class="sd-', ' sd-'),
+    "togglebutton.js": ('class="toggle', "dropdown"), "togglebutton.css": ('class="toggle', "dropdown"),
+}
+
+
+def _unused(name: str, body: str | None) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    marks = ONLY_WITH.get(base)
+    return body is not None and marks is not None and not any(m in body for m in marks)
+
+
+def _body_of(pagename: str, context) -> str | None:
+    """The page's body, to see what it uses; None (keep everything) on the search page."""
+    return None if pagename == "search" else context.get("body", "")
+
+
+def _light_scripts(app, scripts, has_chart: bool, body: str | None = None):
+    """Every script file deferred (none blocks the first paint); the chart script only on a
+    page with a chart (it loads Vega itself, on demand); extensions' scripts only where used."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    out = []
+    for s in scripts:
+        name = str(getattr(s, "filename", s) or "")
+        attrs = dict(getattr(s, "attributes", {}) or {})
+        if name.endswith(CHARTS_JS) or name.endswith(VEGA_JS) or _unused(name, body):
+            continue  # the chart script is added below where needed; it loads Vega itself
+        # The search page keeps its scripts in order: searchtools.js, which the theme's
+        # template loads at once, calls doctools.js as it loads.
+        if body is not None and name and not attrs.get("body") and not name.endswith(BLOCKING_OK) \
+                and "async" not in attrs and not name.startswith(("http:", "https:")):
+            attrs["defer"] = "defer"
+            s = _JavaScript(name, priority=getattr(s, "priority", 500), **attrs)
+        out.append(s)
+    if has_chart:
+        out.append(_JavaScript("_static/" + CHARTS_JS, priority=900, defer="defer"))
+    return out
+
+
+def _light_css(css_files, body: str | None = None):
+    """The print stylesheet with media="print": it never blocks the first paint on screen;
+    extensions' stylesheets only where used."""
+    from sphinx.builders.html._assets import _CascadingStyleSheet
+
+    out = []
+    for c in css_files:
+        name = str(getattr(c, "filename", c) or "")
+        if _unused(name, body):
+            continue
+        if name.endswith("fraudbook-print.css"):
+            attrs = {k: v for k, v in (getattr(c, "attributes", {}) or {}).items() if k != "media"}
+            c = _CascadingStyleSheet(name, priority=getattr(c, "priority", 500), media="print", **attrs)
+        elif name.endswith("sphinx-thebe.css"):
+            continue  # the book has no live code (see above)
+        out.append(c)
+    return out
+
+
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     # Left empty, the theme logs "Got invalid theme mode" on every page: follow the reader's
     # system setting instead.
     if not context.get("default_mode"):
         context["default_mode"] = "auto"
     scripts = context.get("script_files", [])
-    context["script_files"] = [
+    context["script_files"] = _light_scripts(app, [
         s for s in scripts
         if "thebe" not in str(getattr(s, "filename", s) or "")
         and "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
-    ]
+    ], 'class="fraudbook-chart"' in context.get("body", ""), _body_of(pagename, context))
+    context["css_files"] = _light_css(context.get("css_files", []), _body_of(pagename, context))
+    # The PDF edition, linked from every page (fraudbook.build.pdf writes it beside the site).
+    if "pathto" in context and context.get("body"):
+        from ..data.claims import edition
+
+        href = html.escape(context["pathto"](pdf_name(edition(ROOT)), 1), quote=True)
+        context["body"] += (f'<p class="fraudbook-pdf-link"><a href="{href}">The whole book as '
+                            f'a PDF (edition {html.escape(edition(ROOT))})</a></p>')
     description = _first_paragraph(context.get("body", "")) or app.config.project
     tag = f'<meta name="description" content="{html.escape(description, quote=True)}" />\n'
     context["metatags"] = context.get("metatags", "") + tag
 
 
+_SOURCE_DATES: dict[str, dict[str, list[str]]] = {}
+
+
+def newest_source_date(figure_ids, data_dir=DATA) -> str | None:
+    """The newest publication date of the sources that state these figures (every citation,
+    primary or corroborating); None when none of them is dated."""
+    from ..data.load import date_bounds, load
+
+    key = str(data_dir)
+    if key not in _SOURCE_DATES:
+        ds = load(data_dir)
+        dated = ds.sources["date_published"]
+        by_subject: dict[str, list[str]] = {}
+        for _, c in ds.citations.iterrows():
+            d = dated.get(c["source_id"])
+            if isinstance(d, str) and d.strip():
+                by_subject.setdefault(c["subject_id"], []).append(d.strip())
+        _SOURCE_DATES.clear()
+        _SOURCE_DATES[key] = by_subject
+    dates = [d for fid in figure_ids for d in _SOURCE_DATES[key].get(str(fid), [])]
+    return max(dates, key=lambda d: (date_bounds(d)[0], len(d))) if dates else None
+
+
+def page_figures(app, pagename: str) -> list[str]:
+    """The figures an executed notebook page recorded showing (metadata.fraudbook.reads)."""
+    import json
+
+    if pagename not in app.env.all_docs:
+        return []
+    path = app.env.doc2path(pagename)
+    if not str(path).endswith(".ipynb"):
+        return []
+    try:
+        meta = json.loads(open(path, encoding="utf-8").read())["metadata"]
+        figures = meta["fraudbook"]["reads"]["figures"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [str(f) for f in figures] if isinstance(figures, list) else []
+
+
+def _footer_links(app, pagename, templatename, context, doctree) -> None:
+    """Per page: the footer's links to the "Download the data" page, relative to this page,
+    and for a page that shows figures, the date of the newest source it uses."""
+    from ..kit.dates import when
+
+    footer = context.get("theme_extra_footer")
+    if not isinstance(footer, str) or DOWNLOADS_HREF not in footer:
+        return
+    pathto = context.get("pathto")
+    href = pathto(DOWNLOADS_DOC) if callable(pathto) else "downloads.html"
+    footer = footer.replace(DOWNLOADS_HREF, html.escape(href, quote=True))
+    newest = newest_source_date(page_figures(app, pagename))
+    if newest:
+        footer = (f'<p class="fraudbook-newest-source">Newest source on this page: '
+                  f'<time datetime="{html.escape(newest)}">{html.escape(when(newest))}</time>.</p>'
+                  + footer)
+    context["theme_extra_footer"] = footer
+
+
 def setup(app):
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context, priority=900)
+    app.connect("html-page-context", _footer_links, priority=910)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

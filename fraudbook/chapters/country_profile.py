@@ -192,7 +192,7 @@ def grouped_table(df: pd.DataFrame, group: str, columns: dict[str, str],
                   group_title: str | None = None) -> str:
     """An HTML table with one header row per value of `group` (in the order of `df`).
 
-    Every text is escaped except the `raw_html` columns (links built by fraudbook.text). The
+    Every text is escaped except the `raw_html` columns (links built by fraudbook.kit.words). The
     group row's tooltip (`group_title` column) tells what the indicator counts.
     """
     head = "".join(f'<th scope="col">{html_text(h)}</th>' for h in columns.values())
@@ -394,7 +394,11 @@ def section_output(figures: pd.DataFrame, section: str, name: str):
     rows = figures[figures["section"] == section].copy()
     if rows.empty:
         return Markdown(SECTION_NONE[section].format(name=md(name)))
-    rows["indicator_tip"] = [d if blank(c) else f"{d} {c}".strip()
+    # Caveats may name another indicator by its id: readers get its title instead.
+    from ..data.load import load
+
+    titles = text.id_labels(pd.DataFrame(columns=["publisher"]), load().indicators)
+    rows["indicator_tip"] = [d if blank(c) else f"{d} {text.without_ids(c, titles)}".strip()
                              for d, c in zip(rows["indicator_description"], rows["indicator_caveats"], strict=False)]
     return HTML(grouped_table(
         rows, "indicator_title",

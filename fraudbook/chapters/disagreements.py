@@ -61,8 +61,9 @@ def conflict_figures(ds: Dataset, conflict: pd.Series, meta: pd.DataFrame | None
     figs["amount_html"] = [f"<strong>{html_text(r.amount)}</strong>" + escape.small(html_text(r.period_text))
                            for r in figs.itertuples()]
     figs["source_cell"] = [r.source_html + escape.small(html_text(r.source_quality)) for r in figs.itertuples()]
-    figs["figure_link"] = [f'<a href="{REGISTER_PAGE}#figure-{html_text(fid)}">{escape.wrap_ids(fid)}</a>'
-                           for fid in figs.index]
+    figs["figure_link"] = [f'<a href="{REGISTER_PAGE}#figure-{html_text(fid)}" '
+                           f'aria-label="{html_text(r.indicator_title)}, {html_text(r.amount)}: its entry '
+                           f'in the register">Link</a>' for fid, r in zip(figs.index, figs.itertuples(), strict=True)]
     return figs
 
 
@@ -72,7 +73,8 @@ def book_uses_text(conflict: pd.Series, figs: pd.DataFrame) -> str:
     if blank(uses):
         return "none of them alone: where the topic comes up, the book shows them side by side."
     r = figs.loc[uses]
-    return f"{text.statement(r)} (figure {html_text(uses)})."
+    return (f'{text.statement(r)} (<a href="{REGISTER_PAGE}#figure-{html_text(uses)}">its entry '
+            "in the register of figures</a>).")
 
 
 def conflict_body_html(conflict: pd.Series, figs: pd.DataFrame) -> str:
@@ -85,7 +87,7 @@ def conflict_body_html(conflict: pd.Series, figs: pd.DataFrame) -> str:
     )
     table = page.html_table(
         figs.reset_index(),
-        {"figure_link": "Figure", "what_html": "What is counted, where", "amount_html": "Amount as stated, period",
+        {"figure_link": "In the register", "what_html": "What is counted, where", "amount_html": "Amount as stated, period",
          "source_cell": "Source (hover for the quote), kind of source", "book_uses": "Used by the book"},
         raw_html=("figure_link", "what_html", "amount_html", "source_cell"),
         caption=f"The figures of this disagreement: {conflict['topic']}",
@@ -126,11 +128,11 @@ def dot_data(figs: pd.DataFrame) -> pd.DataFrame | None:
     q["reading"] = q["qualifier"].map(qualifiers.reading)
     q["reading_text"] = q["qualifier"].map(qualifiers.reading_text)
     # A range without a stated mid-point is drawn as its bar only.
-    # Two-line row labels: the period, then the source (the figure id where one source
+    # Two-line row labels: the period, then the source (with the amount where one source
     # gives two of the figures).
     dup = q["source_label"].duplicated(keep=False)
-    q["label"] = [f"{r.period_text}|{r.source_label}" + (f" ({fid})" if d else "")
-                  for fid, r, d in zip(q.index, q.itertuples(), dup, strict=False)]
+    q["label"] = [f"{r.period_text}|{r.source_label}" + (f" ({r.amount})" if d else "")
+                  for r, d in zip(q.itertuples(), dup, strict=False)]
     unit = q["unit"].iloc[0]
     if unit == "money":
         axis = f"{q['currency'].iloc[0]}" + (f", {word}s" if word else "")
@@ -163,8 +165,7 @@ def dot_chart(conflict: pd.Series, data: pd.DataFrame) -> alt.LayerChart:
     tooltip = [alt.Tooltip("amount:N", title="Figure as stated"),
                alt.Tooltip("period_text:N", title="Period"),
                alt.Tooltip("source_label:N", title="Source"),
-               alt.Tooltip("reading_text:N", title="Reading"),
-               alt.Tooltip("figure_id:N", title="Figure id")]
+               alt.Tooltip("reading_text:N", title="Reading")]
     base = alt.Chart(d)
     xmax = float(pd.concat([d["x"], d["x_high"]]).max())
     xscale = alt.Scale(domain=[0, xmax * 1.08], nice=False)
@@ -228,6 +229,7 @@ def summary_table(conflicts: pd.DataFrame, figs_by_conflict: dict[str, pd.DataFr
             "topic_html": f'<a href="#conflict-{html_text(cid)}">{html_text(c["topic"])}</a>',
             "differs": c["differs"],
             "figures": "; ".join(f"{r.amount} ({r.source_label})" for r in figs.itertuples()),
-            "uses": "side by side" if blank(uses) else f"{figs.loc[uses, 'amount']} ({uses})",
+            "uses": "side by side" if blank(uses)
+            else f"{figs.loc[uses, 'amount']} ({figs.loc[uses, 'source_label']})",
         })
     return pd.DataFrame(rows, columns=["topic_html", "differs", "figures", "uses"])

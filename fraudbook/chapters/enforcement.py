@@ -357,7 +357,7 @@ def chart_description(lead: str, rows: pd.DataFrame) -> str:
 
 CHART_DATA_COLUMNS = {"what": "What is counted", "label": "Figure as stated",
                       "period_text": "Period", "period_label": "Kind of period",
-                      "how": "How it is stated", "sources": "Source", "figure_ids": "Figure ids"}
+                      "how": "How it is stated", "sources": "Source"}
 
 
 def drawn(merged: pd.DataFrame) -> pd.DataFrame:

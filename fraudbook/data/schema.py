@@ -58,6 +58,10 @@ class Column:
     required: bool = True
     pattern: str | None = None  # for ids
     choices: tuple[str, ...] = ()
+    # A declared reference "table.column" to the key of another table (a foreign key of the
+    # published data package, fraudbook.data.package). The loader checks these references
+    # with its own rules and messages; this declares them for readers of the package.
+    ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ INDICATORS = Table("indicators", "indicator", (
 
 FIGURES = Table("figures", "figure_id", (
     Column("figure_id", "id", pattern=ID_UPPER),
-    Column("indicator"),
+    Column("indicator", ref="indicators.indicator"),
     _opt("value", "number"),
     _opt("low", "number"),
     _opt("high", "number"),
@@ -127,7 +131,7 @@ EVENTS = Table("events", "event_id", (
     Column("kind", "enum", choices=EVENT_KINDS),
     Column("title"),
     Column("countries", "codes"),
-    _opt("place_id"),
+    _opt("place_id", ref="places.place_id"),
     Column("description"),
 ))
 
@@ -135,7 +139,7 @@ EVENTS = Table("events", "event_id", (
 CITATIONS = Table("citations", "citation_id", (
     Column("citation_id", "id", pattern=ID_MIXED),
     Column("subject_id"),
-    Column("source_id"),
+    Column("source_id", ref="sources.source_id"),
     Column("role", "enum", choices=CITATION_ROLES),
     _opt("stated"),
     Column("quote"),
@@ -146,7 +150,7 @@ GEOGRAPHIES = Table("geographies", "code", (
     Column("code", "id", pattern=r"[A-Z]{3}|" + ID_LOWER),
     Column("name"),
     Column("kind", "enum", choices=GEO_KINDS),
-    _opt("country"),
+    _opt("country", ref="geographies.code"),
     _opt("iso2", "id", pattern=r"[A-Z]{2}"),
 ))
 
@@ -154,10 +158,10 @@ PLACES = Table("places", "place_id", (
     Column("place_id", "id", pattern=ID_LOWER),
     Column("name"),
     Column("kind", "enum", choices=PLACE_KINDS),
-    Column("country"),
+    Column("country", ref="geographies.code"),
     Column("lat", "number"),
     Column("lon", "number"),
-    Column("source_id"),
+    Column("source_id", ref="sources.source_id"),
     _opt("gazetteer_ref"),
     _opt("note"),
 ))
@@ -167,7 +171,7 @@ FX_RATES = Table("fx_rates", "rate_id", (
     Column("currency", "currency"),
     Column("per_usd", "number"),
     Column("date", "date"),
-    Column("source_id"),
+    Column("source_id", ref="sources.source_id"),
     Column("stated"),
     Column("quote"),
     _opt("note"),
@@ -180,7 +184,7 @@ CONFLICTS = Table("conflicts", "conflict_id", (
     Column("figure_ids", "codes"),
     Column("differs", "enum", choices=CONFLICT_KINDS),
     Column("explanation"),
-    _opt("book_uses"),
+    _opt("book_uses", ref="figures.figure_id"),
 ))
 
 # The ledger of what changed in the data, edition by edition.

@@ -2,11 +2,12 @@
 
 Theme: a colour-blind-safe palette (Okabe & Ito), readable type, labelled axes.
 Renderer: Altair's default HTML output gets a random div id on every run (so nbval could
-never compare it) and loads Vega from a CDN. Ours writes the chart's spec into a
-`<div class="fraudbook-chart">` whose id is a hash of the spec, so the output is the same
-on every run; `_static/fraudbook-charts.js` draws it with the Vega bundle the build writes
-into `_static/vendor/` from the pinned vl-convert package. No page loads anything from
-another host.
+never compare it) and loads Vega from a CDN. Ours writes a `<div class="fraudbook-chart">`
+whose id is a hash of the spec, holding the chart drawn at build time as static SVG by the
+pinned vl-convert (byte-stable: the output is the same on every run), and the spec; on a
+reader's first pointer or focus on it, `_static/fraudbook-charts.js` loads the Vega bundle
+the build writes into `_static/vendor/` and draws the interactive chart in the same box.
+No page loads anything from another host, and no page loads Vega before it is needed.
 """
 
 from __future__ import annotations
@@ -76,20 +77,95 @@ def qualifier_shape(field: str, readings, axis: str = "y", title: str = "How the
                      legend=alt.Legend(**opts))
 
 
+def slug(text: str, fallback: str = "chart") -> str:
+    """'Estimates of the scam economy…' -> 'estimates-of-the-scam-economy' (file names)."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    out = "-".join(words)[:60].rstrip("-")
+    return out or fallback
+
+
+def title_text(spec: dict) -> str:
+    """The chart's title as plain text ('' when it has none)."""
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, list):
+        title = " ".join(str(t) for t in title)
+    return str(title or "")
+
+
+def _round2(m) -> str:
+    text = f"{float(m.group(0)):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def static_svg(spec: dict, prefix: str) -> tuple[str, int, int]:
+    """The chart drawn at build time by vl-convert (pinned), as SVG that scales to its box.
+
+    Returns (svg, width, height). The drawing is the same on every run (nbval compares it):
+    ids are prefixed with the chart's id so that two charts on a page never share one, the
+    size becomes a viewBox with width 100% (the container sets the aspect ratio), and the ARIA
+    roles Vega writes are dropped: the container is the figure, with the description.
+    """
+    import re
+
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(spec)
+    m = re.match(r'<svg[^>]*?width="([\d.]+)" height="([\d.]+)"', svg)
+    width, height = (round(float(m.group(1))), round(float(m.group(2)))) if m else (WIDTH, 320)
+    svg = re.sub(r'\s(?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"', "", svg)
+    # Vega numbers clip paths per process (clip1, clip5…): renumber them in order of use.
+    ids = {old: f"{prefix}-{n}" for n, old in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg)))}
+    svg = re.sub(r'\bid="([^"]+)"', lambda g: f'id="{ids[g.group(1)]}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda g: f"url(#{ids.get(g.group(1), g.group(1))})", svg)
+    svg = re.sub(r'((?:xlink:)?href)="#([^"]+)"', lambda g: f'{g.group(1)}="#{ids.get(g.group(2), g.group(2))}"',
+                 svg)
+    # Coordinates to 2 decimals (356.20000000000005 -> 356.2): a third of a map's bytes.
+    svg = re.sub(r'(\s(?:d|transform|x|y|x1|x2|y1|y2|cx|cy|points)=")([^"]*)"',
+                 lambda g: g.group(1) + re.sub(r"-?\d+\.\d{3,}", _round2, g.group(2)) + '"', svg)
+    head_end = svg.index(">") + 1
+    head = svg[:head_end]
+    head = re.sub(r'\s(?:width|height|class)="[^"]*"', "", head)
+    head = head.replace("<svg ", '<svg class="fraudbook-chart-svg" aria-hidden="true" '
+                        'focusable="false" preserveAspectRatio="xMinYMin meet" ', 1)
+    if "viewBox" not in head:
+        head = head.replace("<svg ", f'<svg viewBox="0 0 {width} {height}" ', 1)
+    from .escape import html_text
+
+    label = f"<title>{html_text(title_text(spec))}</title>" if title_text(spec) else ""
+    return head + label + svg[head_end:], width, height
+
+
 def chart_html(spec: dict) -> str:
-    """The HTML for one chart: a stable-id container with its spec as inert JSON."""
+    """The HTML for one chart: a stable-id container holding its drawing made at build time
+    (static SVG: it paints with the text, prints and needs no JavaScript), links to its SVG
+    and PNG files (written beside the page by the build, fraudbook.build.lighten), and its
+    spec as inert JSON, which `_static/fraudbook-charts.js` draws over the static drawing,
+    in the same box, when a reader first points at or focuses the chart."""
     body = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     chart_id = "chart-" + hashlib.sha1(body.encode("utf-8")).hexdigest()[:12]
     from .escape import html_text
 
     description = spec.get("description", "")
+    svg, width, height = static_svg(spec, chart_id)
+    name = slug(title_text(spec)) + "-" + chart_id[6:12]
     # "</" inside the JSON would end the script element early; "<\/" is the same JSON.
     body = body.replace("</", "<\\/")
     return (
         f'<div class="fraudbook-chart" id="{chart_id}" role="figure" '
-        f'aria-label="{html_text(description)}" tabindex="0">'
+        f'aria-label="{html_text(description)}" tabindex="0" data-file="{name}" '
+        f'data-width="{width}" data-height="{height}" '
+        f'style="--fraudbook-chart-width: {width}px; --fraudbook-chart-ratio: {width} / {height}">'
+        f'<div class="fraudbook-chart-static">{svg}</div>'
         f'<script type="application/json" class="fraudbook-chart-spec">{body}</script>'
-        f'<p class="fraudbook-chart-fallback">{html_text(description)}</p>'
+        f'<p class="fraudbook-chart-downloads">Download this chart: '
+        f'<a href="figures/{name}.svg" download="{name}.svg">SVG</a> '
+        f'<a href="figures/{name}.png" download="{name}.png">PNG</a></p>'
         "</div>"
     )
 
@@ -116,7 +192,7 @@ def write_vendor_bundle(static_dir: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     code = vlc.javascript_bundle("window.vegaEmbed = vegaEmbed; window.vega = vega;")
     header = (f"/* Vega {vlc.get_vega_version()}, Vega-Embed {vlc.get_vega_embed_version()}, "
-              f"bundled by vl-convert; generated by fraudbook.charts.write_vendor_bundle */\n")
+              f"bundled by vl-convert; generated by fraudbook.kit.charts.write_vendor_bundle */\n")
     # The bundle declares top-level names (e.g. `_`) that clash with Sphinx's own globals:
     # a function scope keeps them private; only window.vegaEmbed and window.vega escape.
     text = header + "(function () {\n" + code + "\n})();\n"

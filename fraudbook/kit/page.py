@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import difflib
 import os
-import urllib.parse
 
 import pandas as pd
 from IPython.display import HTML, Markdown
 
 from ..data.load import Dataset, blank, load
+from ..data.package import FORMULA_START, csv_safe, number_text  # noqa: F401 (the kit's names)
 from . import charts, reads, words
 from .escape import html_text
 
@@ -148,7 +148,7 @@ def table(df: pd.DataFrame, columns: dict[str, str], numeric: tuple[str, ...] = 
           css: str = "fraudbook-table", wide: bool = False) -> HTML:
     """An HTML table of `df` with escaped cells; `columns` maps column -> header.
 
-    Cells in `raw_html` are already-safe HTML built by fraudbook.text (links); every other
+    Cells in `raw_html` are already-safe HTML built by fraudbook.kit.words (links); every other
     cell is escaped, so markup in the data shows as text. `row_id(row) -> str` gives each
     row an HTML id, so that other pages can link to it.
     """
@@ -171,37 +171,102 @@ def table(df: pd.DataFrame, columns: dict[str, str], numeric: tuple[str, ...] = 
                 f"<tbody>{''.join(body)}</tbody></table>")
 
 
-def chart_data(df: pd.DataFrame, columns: dict[str, str], title: str, filename: str) -> HTML:
-    """The data a chart draws, as a folded table and a CSV download (works offline).
+# The chart's CSV travels in the notebook output's metadata under this key ({"path", "csv"}),
+# beside its HTML (a mime type of its own would be an output myst-nb warns it cannot show);
+# the build writes it as a file beside the page (fraudbook.build.release), where the page links it.
+CSV_MIME = "application/vnd.fraudbook.csv+json"
+# Where a page's chart downloads are, relative to the page.
+DOWNLOADS_DIR = "downloads"
+
+
+class ChartData(HTML):
+    """The folded table and download link of a chart (HTML), carrying the CSV itself in the
+    output's metadata under CSV_MIME, for the build to write beside the page."""
+
+    def __init__(self, html: str, path: str, csv_text: str):
+        super().__init__(html)
+        self.path, self.csv = path, csv_text
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.data}, {CSV_MIME: {"path": self.path, "csv": self.csv}}
+
+
+def _figure_ids(df: pd.DataFrame) -> list | None:
+    """The figure each row draws: from a `figure_id` column or index, or a `figure_ids`
+    column holding one id (a row that combines several figures gets None)."""
+    if "figure_id" in df.columns:
+        return list(df["figure_id"])
+    if df.index.name == "figure_id":
+        return list(df.index)
+    if "figure_ids" in df.columns:
+        from ..data.load import split_list
+
+        return [ids[0] if len(ids) == 1 else None
+                for ids in (split_list(v) for v in df["figure_ids"])]
+    return None
+
+
+def download_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The rows a chart draws as its CSV gives them: the chart's columns, and where the rows
+    carry figure ids, each figure's numbers as numbers (scale applied), its unit, currency,
+    qualifier and the web address of its primary source, in columns of their own."""
+    out = df[list(columns)].rename(columns=columns).reset_index(drop=True)
+    ids = _figure_ids(df)
+    if ids is None:
+        return out
+    from ..data.numbers import SCALES
+
+    ds = load()
+    figs, urls = ds.figures, ds.sources["url"]
+    extra: dict[str, list] = {k: [] for k in ("Value", "Low", "High", "Unit", "Currency",
+                                              "Qualifier", "Source URL")}
+    for fid in ids:
+        r = figs.loc[fid] if isinstance(fid, str) and fid in figs.index else None
+        if r is None:
+            for v in extra.values():
+                v.append(None)
+            continue
+        mult = SCALES.get("" if blank(r["scale"]) else r["scale"], 1.0)
+        for col, name in (("value", "Value"), ("low", "Low"), ("high", "High")):
+            extra[name].append(None if blank(r[col]) else float(r[col]) * mult)
+        extra["Unit"].append(r["unit"])
+        extra["Currency"].append(None if blank(r["currency"]) else r["currency"])
+        extra["Qualifier"].append(QUALIFIER_NAMES.get(r["qualifier"], r["qualifier"]))
+        url = urls.get(r["source_id"]) if not blank(r["source_id"]) else None
+        extra["Source URL"].append(None if blank(url) else url)
+    for name, values in extra.items():
+        if name not in out.columns:
+            out[name] = values
+    return out
+
+
+# How a download names a qualifier (data/figures.csv `qualifier`).
+QUALIFIER_NAMES = {"exact": "exact", "about": "about", "at_least": "at least",
+                   "more_than": "more than", "up_to": "up to", "just_under": "just under",
+                   "nearly": "nearly", "range": "range", "unquantified": "in words"}
+
+
+def chart_data(df: pd.DataFrame, columns: dict[str, str], title: str, filename: str) -> ChartData:
+    """The data a chart draws, as a folded table and a link to its CSV beside the page.
 
     Place it right after the chart's {glue:figure}: readers and screen readers get the
-    numbers, and the CSV holds exactly the rows the chart draws (never more).
+    numbers, and the CSV (written by the build into downloads/ next to the page, named after
+    the chart) holds exactly the rows the chart draws (never more), formula-like text
+    neutralised.
     """
-    csv_text = csv_safe(df[list(columns)].rename(columns=columns)).to_csv(index=False)
-    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv_text)
+    frame = csv_safe(download_frame(df, columns))
+    csv_text = frame.to_csv(index=False, float_format=lambda v: number_text(v))
+    path = f"{DOWNLOADS_DIR}/{filename}"
     inner = table(df, columns).data
-    return HTML(f'<details class="fraudbook-chart-data"><summary>{html_text(title)}</summary>'
-                f'{inner}<p><a download="{html_text(filename)}" href="{href}">'
-                f"Download these data (CSV)</a></p></details>")
+    html = (f'<details class="fraudbook-chart-data"><summary>{html_text(title)}</summary>'
+            f'{inner}<p><a download="{html_text(filename)}" href="{html_text(path)}">'
+            f"Download these data (CSV)</a></p></details>")
+    return ChartData(html, path, csv_text)
 
 
 def html_table(df: pd.DataFrame, columns: dict[str, str], **kw) -> str:
     """`table` as an HTML string, full width (for tables built into a larger HTML block)."""
     return table(df, columns, wide=True, **kw).data
-
-
-# A cell a spreadsheet would run as a formula starts with one of these (OWASP's list).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would execute get a leading apostrophe; numbers stay."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START) else v
-                        for v in out[col]]
-    return out
 
 
 def statements(df: pd.DataFrame, geographies: pd.DataFrame | None = None) -> pd.DataFrame:

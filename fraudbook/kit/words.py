@@ -3,15 +3,24 @@
 Every number a reader sees in prose or tables is written by these functions from a row of
 data/figures.csv, so the wording of the qualifier, unit, scale and period is the same on
 every page and no number is ever typed by hand. Text from the data is HTML-escaped.
+
+A source link (`source_link`, and `statement` around it) is the one place a figure's source
+is shown: the primary citation's page, a compact mark of its strength ("official", "copy of
+official text", "press", "secondary"; fraudbook.data.load.strength) and, as its tooltip, the
+quote and every other citation of the figure ("Also reported by …"), read from the data.
+`cite_line` writes the citation a reader copies; `without_ids` keeps ids out of notes.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from functools import lru_cache
 
 import pandas as pd
 
-from ..data.load import blank
+from ..data import schema
+from ..data.load import blank, strength
 from . import escape, qualifiers
 from .dates import when
 
@@ -78,35 +87,163 @@ def source_label(row: pd.Series) -> str:
     return f"{row['publisher']}, {date_text}" if date_text else str(row["publisher"])
 
 
-def source_link(row: pd.Series) -> str:
-    """An HTML link to the figure's source page, the verbatim quote as its tooltip."""
+# How close a source is to whoever stated the figure, as a reader sees the mark's tooltip.
+STRENGTH_WORDS = {
+    "official": "the issuing body's own text",
+    "copy of official text": "a verbatim copy of the issuing body's text",
+    "press": "a news agency's or newspaper's report",
+    "secondary": "a copy or summary of someone else's report",
+    "dataset": "a reference dataset",
+}
+# The kinds of source in words, for tables a reader scans.
+KIND_WORDS = {
+    "official": "official body's own page", "research": "research body's own page",
+    "reproduction": "verbatim copy of an official text", "wire": "news agency",
+    "newspaper": "newspaper or news site", "republication": "copy or summary elsewhere",
+    "dataset": "dataset",
+}
+
+
+def strength_of(row: pd.Series) -> str:
+    """The strength of a row's source ('official', 'press'…) from its `source_kind`, or ''."""
+    kind = row.get("source_kind")
+    return "" if blank(kind) or kind not in schema.STRENGTH else strength(str(kind))
+
+
+def strength_mark(strength_text: str) -> str:
+    """The compact mark of a source's strength, as HTML ('' when unknown)."""
+    if blank(strength_text):
+        return ""
+    s = escape.html_text(strength_text)
+    why = escape.html_text(f"Source strength: {strength_text} ({STRENGTH_WORDS.get(strength_text, '')})")
+    css = "fraudbook-strength fraudbook-strength-" + re.sub(r"[^a-z]+", "-", str(strength_text))
+    return f'<span class="{css}" title="{why}">{s}</span>'
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text).split()) if not blank(text) else ""
+
+
+@lru_cache(maxsize=2)
+def _citations_index(data_dir: str, stamp: tuple) -> dict:
+    from ..data.load import DataError, load
+
+    try:
+        ds = load(data_dir)
+    except (DataError, OSError):
+        return {}
+    src = ds.sources
+    out: dict[str, list[dict]] = {}
+    for cid, c in ds.citations.iterrows():
+        s = src.loc[c["source_id"]] if c["source_id"] in src.index else None
+        out.setdefault(str(c["subject_id"]), []).append({
+            "citation_id": cid, "role": c["role"], "source_id": c["source_id"], "quote": c["quote"],
+            "publisher": "" if s is None else s["publisher"],
+            "date_published": "" if s is None else s["date_published"],
+            "source_kind": "" if s is None else s["kind"],
+        })
+    for cits in out.values():
+        cits.sort(key=lambda c: (c["role"] != "primary", c["citation_id"]))
+    return out
+
+
+def citations_for(row: pd.Series) -> list[dict]:
+    """Every citation of the figure or event in `row` (primary first), each with its quote,
+    publisher, date and kind of source, read from the book's data. Rows that are no figure or
+    event of the data (a place, a rate), or whose primary source differs from the data's,
+    give [] (the row's own quote is then all a reader is shown)."""
+    from ..paths import current
+
+    subject = row.get("figure_id", row.get("event_id", row.name))
+    if not isinstance(subject, str) or blank(row.get("source_id")):
+        return []
+    data = current().data
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in data.glob("*.csv")))
+    cits = _citations_index(str(data), stamp).get(subject, [])
+    if not cits or cits[0]["source_id"] != row.get("source_id"):
+        return []
+    from . import reads
+
+    reads.table("citations")
+    reads.figures([subject])
+    return cits
+
+
+def citations_title(row: pd.Series, citations: list[dict] | None = None) -> str:
+    """The tooltip of a source link, as plain text: the primary quote, then every other
+    citation ('Also reported by Reuters, 2 May 2025 (press): "…"'). With one citation it is
+    the quote alone."""
+    cits = citations_for(row) if citations is None else citations
+    quote = _one_line(row.get("quote", ""))
+    lines = [quote] if quote else []
+    for c in cits:
+        if c.get("role") == "primary":
+            continue
+        mark = strength(c["source_kind"]) if c.get("source_kind") in schema.STRENGTH else ""
+        who = source_label(pd.Series(c)) + (f" ({mark})" if mark else "")
+        lines.append(f"Also reported by {who}: \u201c{_one_line(c.get('quote'))}\u201d")
+    return "\n".join(lines)
+
+
+def source_link(row: pd.Series, citations: list[dict] | None = None, hover: bool = True) -> str:
+    """An HTML link to the figure's (or event's) primary source with the mark of its strength;
+    its tooltip holds the quote and every other source that states it ('Also reported by …').
+    `hover=False` leaves the tooltip out where the page prints the quotes beside the link."""
     label = escape.html_text(source_label(row))
     url = row.get("source_url") if "source_url" in row else row.get("url")
-    quote = escape.html_text(row.get("quote", ""))
+    cits = citations_for(row) if citations is None else citations
+    title = "&#10;".join(escape.html_text(line) for line in citations_title(row, cits).split("\n"))
+    if not hover:
+        title = ""
+    kind_strength = strength_of(row)
+    if not kind_strength and cits and cits[0].get("source_kind") in schema.STRENGTH:
+        kind_strength = strength(cits[0]["source_kind"])
+    mark = (" " + strength_mark(kind_strength)) if kind_strength else ""
+    tip = f' title="{title}"' if title else ""
     if blank(url):
         # No web address is known: link to the source's entry in the book's list of sources
         # (every page lives in book/, next to data-and-methods).
         sid = row.get("source_id")
         if blank(sid):
-            return f'<span title="{quote}">{label}</span>'
+            return f'<span{tip}>{label}</span>{mark}'
         target = escape.html_text(f"{SOURCE_LIST_PAGE}#source-{sid}")
-        return f'<a href="{target}" title="{quote}">{label} (no web address)</a>'
-    return f'<a href="{escape.href(url)}" title="{quote}">{label}</a>'
+        return f'<a href="{target}"{tip}>{label} (no web address)</a>{mark}'
+    return f'<a href="{escape.href(url)}"{tip}>{label}</a>{mark}'
 
 
 def statement(row: pd.Series) -> str:
-    """Amount, period and linked source, as HTML: the unit a reader can trace in one click."""
+    """Amount, period and linked source with its strength, as HTML: the unit a reader can
+    trace in one click."""
     return (f"<strong>{escape.html_text(amount(row))}</strong> {escape.html_text(period(row))} "
             f"({source_link(row)})")
 
 
+def cite_line(row: pd.Series, book: str, edition: str, accessed: str) -> str:
+    """A citation a reader can copy, as plain text: 'Fraud cases solved in China: 464,000
+    cases in 2022. Xinhua, 30 May 2023. In: <book>, edition 2026.11, accessed 26 Nov 2026.'"""
+    what = _one_line(row.get("indicator_title", ""))
+    where = _one_line(row.get("where", ""))
+    if where and where.split(" (")[0] in what:
+        where = ""
+    head = f"{what}{', ' + where if where else ''}: " if what else ""
+    src = _one_line(source_label(row))
+    title = _one_line(str(row.get("source_title", "")).strip())
+    src_full = f"{src}, \u201c{title}\u201d" if title else src
+    url = row.get("source_url")
+    return (f"{head}{amount(row)} {period(row)}. Source: {src_full}"
+            + ("" if blank(url) else f", {url}") + f". In: {book}, edition {edition}, "
+            f"accessed {accessed}.")
+
 
 def source_kind_text(row: pd.Series) -> str:
-    """'republication of Associated Press text, medium confidence' for a figure's source."""
+    """'copy or summary elsewhere, text of Associated Press; medium confidence' for a figure's
+    source: its kind in words (never the data's own word), whose text it carries, our
+    confidence in the page read."""
     kind = str(row.get("source_kind", row.get("kind", "")))
-    if kind == "republication" and not blank(row.get("original")):
-        kind = f"republication of {row['original']} text"
-    return f"{kind}, {row['confidence']} confidence"
+    out = KIND_WORDS.get(kind, kind)
+    if kind in ("reproduction", "wire", "republication") and not blank(row.get("original")):
+        out += f", text of {row['original']}"
+    return f"{out}; {row['confidence']} confidence"
 
 
 def short_amount(row: pd.Series) -> str:
@@ -146,3 +283,24 @@ def converted_amount(row: pd.Series, per_usd: float, currency: str) -> str:
     else:
         conv["value"] = round_sig(row["value"] * per_usd, row["qualifier"])
     return amount(conv)
+
+
+def without_ids(text, labels: dict[str, str]) -> str:
+    """`text` (a note from the data) with every id in `labels` (a source's, an indicator's)
+    replaced by its label for readers, so no internal id reaches a page ('' for a blank)."""
+    if blank(text):
+        return ""
+    out = str(text)
+    for key in sorted(labels, key=len, reverse=True):
+        if key in out:
+            out = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", lambda _m, k=key: labels[k], out)
+    return out
+
+
+def id_labels(sources: pd.DataFrame, indicators: pd.DataFrame | None = None) -> dict[str, str]:
+    """Readable labels for the ids notes may name: a source as 'Publisher, date', an
+    indicator as its title in quotes."""
+    labels = {sid: source_label(r) for sid, r in sources.iterrows()}
+    if indicators is not None:
+        labels.update({i: f"\u201c{t}\u201d" for i, t in indicators["title"].items()})
+    return labels

@@ -55,9 +55,11 @@ def open_page(browser, server):
     """open_page(path, dark=False) -> (page, record), with outside hosts blocked."""
     contexts = []
 
-    def _open(path: str, dark: bool = False, wait_charts: bool = True):
+    def _open(path: str, dark: bool = False, wait_charts: bool = True, width: int = 1280,
+              javascript: bool = True):
         ctx = browser.new_context(color_scheme="dark" if dark else "light",
-                                  viewport={"width": 1280, "height": 900})
+                                  viewport={"width": width, "height": 900},
+                                  java_script_enabled=javascript)
         contexts.append(ctx)
         if dark:  # the theme reads its mode from localStorage before painting
             ctx.add_init_script("localStorage.setItem('mode','dark');localStorage.setItem('theme','dark');")
@@ -76,8 +78,9 @@ def open_page(browser, server):
         page.on("pageerror", lambda e: record.page_errors.append(str(e)))
         page.goto(f"{server}/{path}", wait_until="load")
         if wait_charts:
+            # Every chart is drawn at build time (static SVG); the script marks it once running.
             page.wait_for_function(
-                "[...document.querySelectorAll('div.fraudbook-chart')].every(d => d.dataset.drawn)",
+                "[...document.querySelectorAll('div.fraudbook-chart')].every(d => d.querySelector('svg'))",
                 timeout=30_000)
         return page, record
 

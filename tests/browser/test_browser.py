@@ -39,9 +39,21 @@ def test_root_redirects_to_the_book(open_page):
 
 
 def test_chart_tooltip_appears_on_hover(open_page):
-    page, _ = open_page("book/index.html")
-    mark = page.locator("div.fraudbook-chart svg .mark-rect path").first
-    mark.scroll_into_view_if_needed()
+    """Pointing at a chart loads Vega (never before) and draws the interactive chart over
+    the static one, in the same box; its marks then show their tooltips."""
+    page, record = open_page("book/index.html")
+    assert page.evaluate("typeof window.vegaEmbed") == "undefined", "Vega loaded before it was needed"
+    chart = page.locator("div.fraudbook-chart").first
+    chart.scroll_into_view_if_needed()
+    before = chart.bounding_box()
+    chart.hover()
+    page.wait_for_function("document.querySelector('div.fraudbook-chart').dataset.interactive === 'true'",
+                           timeout=30_000)
+    after = chart.bounding_box()
+    assert abs(after["height"] - before["height"]) <= 2 and abs(after["width"] - before["width"]) <= 2, \
+        f"the chart jumped from {before} to {after}"
+    mark = page.locator("div.fraudbook-chart .fraudbook-chart-canvas svg .mark-rect path").first
+    mark.hover(position={"x": 1, "y": 1})
     mark.hover()
     tooltip = page.locator("#vg-tooltip-element.visible")
     tooltip.wait_for(state="visible", timeout=5_000)

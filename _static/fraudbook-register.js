@@ -1,0 +1,86 @@
+/* The register of figures on the Data and methods page: filter menus, the reader's day in
+   each citation's "accessed" date, and a copy button for the citation. Plain script, no
+   request to any host. Without script the full table shows, the menus stay hidden and each
+   citation gives the edition's day. */
+(function () {
+  "use strict";
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  function today() {
+    var d = new Date();
+    return d.getDate() + " " + MONTHS[d.getMonth()] + " " + d.getFullYear();
+  }
+
+  function setUpFilter(form) {
+    var box = document.getElementById(form.getAttribute("data-table"));
+    if (!box) { return; }
+    var rows = Array.prototype.slice.call(box.querySelectorAll("tbody tr"));
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
+    var out = form.querySelector("output");
+
+    function matches(tr) {
+      return selects.every(function (sel) {
+        if (!sel.value) { return true; }
+        var cell = tr.getAttribute("data-" + sel.getAttribute("data-filter")) || "";
+        return cell.split("|").indexOf(sel.value) >= 0;
+      });
+    }
+
+    function apply() {
+      var shown = 0;
+      rows.forEach(function (tr) {
+        var ok = matches(tr);
+        tr.hidden = !ok;
+        if (ok) { shown += 1; }
+      });
+      if (out) { out.textContent = shown + " of " + rows.length + " figures shown"; }
+    }
+
+    function showTarget() {
+      // A link to a row the filters hide: clear the filters so the row shows.
+      var id = decodeURIComponent(window.location.hash.slice(1));
+      var target = id ? document.getElementById(id) : null;
+      if (target && target.hidden && rows.indexOf(target) >= 0) {
+        selects.forEach(function (sel) { sel.value = ""; });
+        apply();
+        target.scrollIntoView();
+      }
+    }
+
+    selects.forEach(function (sel) { sel.addEventListener("change", apply); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    window.addEventListener("hashchange", showTarget);
+    form.hidden = false;
+    apply();
+  }
+
+  function setUpCite(p) {
+    if (!navigator.clipboard || p.querySelector("button")) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "fraudbook-copy";
+    button.textContent = "Copy";
+    button.addEventListener("click", function () {
+      var text = p.firstChild ? p.textContent.replace(/\s*Copy(ied)?$/, "") : "";
+      navigator.clipboard.writeText(text.trim()).then(function () {
+        button.textContent = "Copied";
+      }, function () { button.textContent = "Select the text to copy"; });
+    });
+    p.appendChild(document.createTextNode(" "));
+    p.appendChild(button);
+  }
+
+  function init() {
+    var day = today();
+    Array.prototype.forEach.call(document.querySelectorAll(".fraudbook-accessed"),
+      function (s) { s.textContent = day; });
+    Array.prototype.forEach.call(document.querySelectorAll("p.fraudbook-cite-text"), setUpCite);
+    Array.prototype.forEach.call(document.querySelectorAll("form.fraudbook-register-filter"), setUpFilter);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+}());

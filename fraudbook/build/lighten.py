@@ -1,0 +1,211 @@
+"""After Jupyter Book: lighter pages, chart downloads and precompressed assets.
+
+Run by fraudbook.build.site on the freshly built site, before it is swapped in. Every step
+is idempotent (Sphinx rewrites only the pages that changed in its work directory, so a page
+may come through here twice).
+
+- `lighten_pages`: drops the theme's Font Awesome script (1.5 MB; fraudbook-icons.css draws
+  the 15 icons the pages use) and, on every page but the search page, the search index and
+  its tools, which the theme loads render-blocking on every page although only search.html
+  uses them (the search box submits to that page).
+- `write_chart_downloads`: for each chart, `book/figures/<name>.svg` and `.png` (the names
+  the chart's download links give, fraudbook.kit.charts): the drawing made at build time with
+  its source line, the book's name and edition below it.
+- `precompress`: NAME.gz beside each text asset, for a static host that serves them
+  (gzip_static); byte-stable (no timestamp in the header).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import os
+import re
+from pathlib import Path
+
+FONTAWESOME = re.compile(r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
+SEARCH_TOOLS = re.compile(
+    r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>\n?')
+DOC_OPTIONS = re.compile(r'<script src="[^"]*_static/documentation_options\.js[^"]*"></script>')
+CHART = re.compile(r'<div class="fraudbook-chart" id="(chart-[0-9a-f]+)"[^>]*data-file="([^"]+)"'
+                   r'[^>]*data-width="(\d+)" data-height="(\d+)"[^>]*>'
+                   r'<div class="fraudbook-chart-static">(<svg.*?</svg>)</div>', re.S)
+TEXT_TYPES = (".html", ".css", ".js", ".svg", ".json", ".txt", ".xml", ".map", ".bib")
+
+
+def refresh_static(static_dir: Path, html_dir: Path) -> int:
+    """Copy the book's own _static files that changed into the built site: Sphinx 7.4 keeps
+    an existing copy in an incremental build, so an edited stylesheet would not reach it."""
+    n = 0
+    for src in static_dir.rglob("*"):
+        if not src.is_file() or "vendor" in src.relative_to(static_dir).parts:
+            continue
+        dest = html_dir / "_static" / src.relative_to(static_dir)
+        if not dest.exists() or dest.read_bytes() != src.read_bytes():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(src.read_bytes())
+            n += 1
+    return n
+
+
+STYLESHEET = re.compile(r'[ \t]*<link (?=[^>]*rel="stylesheet")(?![^>]*media="print")[^>]*href="([^"]+)"[^>]*/?>\n?')
+IMPORT = re.compile(r'@import\s+(?:url\()?"([^"]+)"\)?\s*;')
+URL = re.compile(r'url\((["\']?)(?!data:|https?:|#)([^)"\']+)\1\)')
+# Font Awesome's icon classes and font faces: the pages draw their icons from fraudbook.css.
+FA_RULES = re.compile(r'\.fa-[a-z0-9-]+:(?:before|after)\{content:"[^"]*"\}|'
+                      r'@font-face\{[^}]*Font Awesome[^}]*\}')
+
+
+def _css_text(path: Path, static: Path, seen: set) -> str:
+    """A stylesheet with its @imports inlined and its url()s made relative to _static/."""
+    if path in seen or not path.exists():
+        return ""
+    seen.add(path)
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"/\*# sourceMappingURL=[^*]*\*/", "", text)
+    text = IMPORT.sub(lambda m: _css_text((path.parent / m.group(1)).resolve(), static, seen), text)
+    text = FA_RULES.sub("", text)
+
+    def rebase(m):
+        target = (path.parent / m.group(2)).resolve()
+        return f'url("{os.path.relpath(target, static).replace(os.sep, "/")}")'
+
+    return URL.sub(rebase, text)
+
+
+def bundle_css(html_dir: Path) -> int:
+    """One stylesheet per set of stylesheets a page links (in their order, @imports inlined,
+    Font Awesome's unused classes and fonts left out), linked in their place: one request
+    on the critical path instead of seven, and a smaller one. Returns the bundles written."""
+    static = (html_dir / "_static").resolve()
+    bundles: dict[str, str] = {}
+    for page in site_pages(html_dir):
+        text = page.read_text(encoding="utf-8")
+        head, sep, rest = text.partition("</head>")
+        links = [m for m in STYLESHEET.finditer(head) if "fraudbook-bundle-" not in m.group(1)]
+        if len(links) < 2:
+            continue
+        files = [(page.parent / html.unescape(m.group(1)).split("?")[0]).resolve() for m in links]
+        if not all(f.exists() and static in f.parents for f in files):
+            continue
+        seen: set = set()
+        css = "\n".join(_css_text(f, static, seen) for f in files)
+        name = "fraudbook-bundle-" + hashlib.sha1(css.encode("utf-8")).hexdigest()[:12] + ".css"
+        bundles[name] = css
+        href = os.path.relpath(static / name, page.parent).replace(os.sep, "/")
+        pieces, pos = [], 0
+        for i, m in enumerate(links):
+            pieces.append(head[pos:m.start()])
+            if i == 0:
+                pieces.append(f'<link rel="stylesheet" href="{href}" />\n')
+            pos = m.end()
+        head = "".join(pieces) + head[pos:]
+        page.write_text(head + sep + rest, encoding="utf-8")
+    for name, css in bundles.items():
+        target = static / name
+        if not target.exists() or target.read_text(encoding="utf-8") != css:
+            target.write_text(css, encoding="utf-8")
+    return len(bundles)
+
+
+def site_pages(html_dir: Path) -> list[Path]:
+    return [p for p in html_dir.rglob("*.html") if "_static" not in p.relative_to(html_dir).parts]
+
+
+def lighten_pages(html_dir: Path) -> int:
+    """Remove the scripts no page needs for its first paint, and write Sphinx's 300-byte
+    documentation_options.js into each page (inline scripts after it use it at once, so it
+    could not be deferred); returns the pages changed."""
+    options = html_dir / "_static" / "documentation_options.js"
+    inline = options.read_text(encoding="utf-8").strip() if options.exists() else None
+    changed = 0
+    for page in site_pages(html_dir):
+        text = page.read_text(encoding="utf-8")
+        new = FONTAWESOME.sub("", text)
+        if inline and "</script" not in inline:
+            new = DOC_OPTIONS.sub(lambda _: f"<script>{inline}</script>", new)
+        if page.name != "search.html":
+            new = SEARCH_TOOLS.sub("", new)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+            changed += 1
+    return changed
+
+
+def _plain(fragment: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", fragment))).strip()
+
+
+def source_line_after(text: str, start: int) -> str:
+    """The 'Source(s): …' sentence of the figure caption following position `start`."""
+    m = re.compile(r"<figcaption>(.*?)</figcaption>", re.S).search(text, start)
+    caption = _plain(m.group(1)) if m else ""
+    found = re.search(r"\bSources?: .*$", caption)
+    return found.group(0) if found else ""
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    out, cur = [], ""
+    for word in line.split():
+        if cur and len(cur) + 1 + len(word) > width:
+            out.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}".strip()
+    return out + ([cur] if cur else [])
+
+
+def download_svg(svg: str, width: int, height: int, lines: list[str]) -> str:
+    """The chart's drawing with lines of text below it, as a standalone SVG file."""
+    per_line = max(40, int(width / 6.6))
+    wrapped = [w for line in lines for w in _wrap(line, per_line)]
+    foot = 14 + 16 * len(wrapped)
+    inner = re.sub(r'\s(?:class|aria-hidden|focusable|preserveAspectRatio)="[^"]*"', "", svg[:svg.index(">")]) \
+        + f' x="0" y="0" width="{width}" height="{height}"' + svg[svg.index(">"):]
+    texts = "".join(
+        f'<text x="8" y="{height + 14 + 16 * i}" font-family="sans-serif" font-size="12" '
+        f'fill="#222222">{html.escape(t, quote=False)}</text>' for i, t in enumerate(wrapped))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'version="1.1" width="{width}" height="{height + foot}" viewBox="0 0 {width} {height + foot}">'
+            f'<rect width="{width}" height="{height + foot}" fill="white"/>{inner}{texts}</svg>\n')
+
+
+def write_chart_downloads(html_dir: Path, book: str, edition: str) -> int:
+    """Write book/figures/<name>.svg and .png for every chart; returns how many charts."""
+    import vl_convert as vlc
+
+    n = 0
+    for page in site_pages(html_dir):
+        text = page.read_text(encoding="utf-8")
+        for m in CHART.finditer(text):
+            _, name, width, height, svg = m.groups()
+            width, height = int(width), int(height)
+            lines = [source_line_after(text, m.end()), f"{book}, edition {edition}."]
+            out = download_svg(svg, width, height, [x for x in lines if x])
+            folder = page.parent / "figures"
+            folder.mkdir(exist_ok=True)
+            target = folder / f"{name}.svg"
+            if not target.exists() or target.read_text(encoding="utf-8") != out:
+                target.write_text(out, encoding="utf-8")
+                (folder / f"{name}.png").write_bytes(vlc.svg_to_png(out, scale=2))
+            n += 1
+    return n
+
+
+def precompress(html_dir: Path) -> int:
+    """NAME.gz beside every text asset of the site (level 9, no timestamp); returns the count."""
+    n = 0
+    for path in html_dir.rglob("*"):
+        if not path.is_file() or path.suffix not in TEXT_TYPES:
+            continue
+        data = path.read_bytes()
+        packed = gzip.compress(data, compresslevel=9, mtime=0)
+        gz = path.with_name(path.name + ".gz")
+        if len(packed) >= len(data):
+            gz.unlink(missing_ok=True)
+            continue
+        if not gz.exists() or gz.read_bytes() != packed:
+            gz.write_bytes(packed)
+        n += 1
+    return n

@@ -1,0 +1,95 @@
+"""The chapter "Download the data": every table of data/ with its row count, what one row is,
+and links to its CSV, the whole data package (zip), the workbook (.xlsx), how to cite the
+book and the data, and the licence.
+
+The files are written into the site by the build (fraudbook.build.release) at the places
+`fraudbook.data.package.release_files` names; this page sits in the site's book/ folder, so
+its links go one level up.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..data import package, schema
+from ..data.load import Dataset
+from ..kit.dates import when  # noqa: F401 (the template writes dates with it)
+from ..kit.escape import html_text
+
+# From this page (book/downloads.html) to the site's root.
+TO_ROOT = "../"
+
+
+def links(edition: str) -> dict[str, str]:
+    """Every download's address relative to this page."""
+    return {k: TO_ROOT + v for k, v in package.release_files(edition).items()}
+
+
+def release_date(ds: Dataset, edition: str) -> str:
+    """The edition's date: its last recorded change (or '' when none is recorded)."""
+    ch = ds.changes[ds.changes["edition"] == edition]
+    return str(max(ch["date"])) if len(ch) else ""
+
+
+def tables(ds: Dataset, edition: str) -> pd.DataFrame:
+    """One row per table: its title, what one row is, its rows and a link to its CSV."""
+    where = links(edition)
+    rows = []
+    for t in schema.TABLES:
+        n = len(getattr(ds, t.name))
+        rows.append({
+            "table": package.TABLE_TITLES[t.name],
+            "description": package.TABLE_DESCRIPTIONS[t.name],
+            "rows": f"{n:,}",
+            "link": f'<a href="{html_text(where["csv:" + t.name])}" download>{html_text(t.file)}</a>',
+        })
+    return pd.DataFrame(rows)
+
+
+def whole_html(edition: str) -> str:
+    """The links to the whole data: the zip of the package, the workbook, the descriptor."""
+    where = links(edition)
+    items = [
+        (where["zip"], "The data package (zip): every table as CSV, with datapackage.json "
+                       "(each table's columns, types and rules), the licence and the "
+                       "description of every column"),
+        (where["workbook"], "The same tables as an Excel workbook (.xlsx), one sheet per table, "
+                            "with a README sheet"),
+        (where["descriptor"], "datapackage.json alone (Frictionless data package descriptor)"),
+    ]
+    lis = "".join(f'<li><a href="{html_text(h)}">{html_text(h.rsplit("/", 1)[-1])}</a>: '
+                  f"{html_text(t)}</li>" for h, t in items)
+    return f'<ul class="fraudbook-downloads">{lis}</ul>'
+
+
+def citation_text(ds: Dataset, edition: str) -> str:
+    """'The fraud data book team (2026). Title (edition 2026.11) [Data set and book].'"""
+    date = release_date(ds, edition)
+    year = date[:4] if date else edition[:4]
+    return (f"{package.AUTHOR} ({year}). Scam centres and the money they take: an open data "
+            f"book (edition {edition}){', released ' + when(date) if date else ''}. "
+            "Data set and book, licensed under CC BY 4.0.")
+
+
+def bibtex(ds: Dataset, edition: str) -> str:
+    date = release_date(ds, edition)
+    year = date[:4] if date else edition[:4]
+    return "\n".join([
+        "@misc{scamcentres" + edition.replace(".", ""),
+        "  author  = {{" + package.AUTHOR + "}},",
+        "  title   = {Scam centres and the money they take: an open data book},",
+        f"  year    = {{{year}}},",
+        f"  version = {{{edition}}},",
+        "  note    = {Data set and book, CC BY 4.0},",
+        "}",
+    ])
+
+
+def cite_html(ds: Dataset, edition: str) -> str:
+    return (f'<p class="fraudbook-citation">{html_text(citation_text(ds, edition))}</p>'
+            f'<pre class="fraudbook-bibtex"><code>{html_text(bibtex(ds, edition))}</code></pre>')
+
+
+def licence_html() -> str:
+    return f"<p>{html_text(package.LICENCE_SENTENCE)} " \
+           f'<a href="{html_text(package.LICENCE["path"])}">{html_text(package.LICENCE["title"])}</a>.</p>'

@@ -1,0 +1,168 @@
+"""Fast on a phone, whole without JavaScript, printable, and a PDF edition (real Chromium).
+
+Rules, not timings: the Lighthouse measurement is `make site-report` (benchmarks/).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from pathlib import Path
+
+import pytest
+
+from fraudbook.paths import ROOT
+
+PAGES = sorted(
+    p.relative_to(ROOT).with_suffix(".html").as_posix()
+    for p in (ROOT / "book").rglob("*") if p.suffix in (".ipynb", ".md"))
+
+
+def site_pages(site: Path) -> list[str]:
+    return ["index.html", *sorted(p.relative_to(site).as_posix() for p in (site / "book").rglob("*.html"))]
+
+
+def test_every_chart_has_a_static_drawing_in_the_html(built_site: Path):
+    charts = 0
+    for path in site_pages(built_site):
+        text = (built_site / path).read_text(encoding="utf-8")
+        for m in re.finditer(r'<div class="fraudbook-chart" id="(chart-[0-9a-f]+)"', text):
+            charts += 1
+            static = re.match(r'<div class="fraudbook-chart"[^>]*><div class="fraudbook-chart-static">'
+                              r'<svg class="fraudbook-chart-svg"[^>]*viewBox="0 0 \d+ \d+"', text[m.start():])
+            assert static, f"{path}: chart {m.group(1)} has no static SVG drawing"
+        if "fraudbook-chart" in text:
+            assert "vendor/vega-bundle.js" not in text, f"{path} loads Vega from its HTML"
+        assert "fontawesome.js" not in text, f"{path} loads Font Awesome's script"
+        assert not re.search(r'<script src="[^"]*"></script>', text.split("</head>")[0]
+                             .replace('src="../_static/searchtools.js"', "")) or path.endswith("search.html"), \
+            f"{path}: a render-blocking script in <head>"
+    assert charts > 10
+
+
+def test_chart_downloads_exist_and_carry_title_source_and_edition(built_site: Path):
+    from fraudbook.data.claims import edition
+
+    for path in site_pages(built_site):
+        text = (built_site / path).read_text(encoding="utf-8")
+        for name in re.findall(r'<a href="figures/([^"]+)\.svg" download=', text):
+            svg = (built_site / path).parent / "figures" / f"{name}.svg"
+            png = svg.with_suffix(".png")
+            assert svg.exists() and png.exists(), f"{path}: no download files for {name}"
+            body = svg.read_text(encoding="utf-8")
+            assert "<title>" in body and "Source" in body and f"edition {edition()}" in body, name
+            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_static_drawing_is_byte_stable():
+    """nbval compares the chart outputs: the drawing must be the same on every run."""
+    import altair as alt
+    import pandas as pd
+
+    from fraudbook.kit import charts
+
+    charts.enable()
+    df = pd.DataFrame({"year": ["2021", "2022", "2023"], "n": [3, 5, 8]})
+    spec = alt.Chart(df, title="A test").mark_bar().encode(x="year:N", y="n:Q").to_dict()
+    first = charts.chart_html(spec)
+    assert first == charts.chart_html(spec) == charts.chart_html(json.loads(json.dumps(spec)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_scrolls_sideways_at_360_px(open_page, path):
+    page, _ = open_page(path, width=360)
+    overflow = page.evaluate("""() => {
+        const doc = document.documentElement;
+        const wide = [...document.querySelectorAll('.bd-article *')].filter(e => {
+            const r = e.getBoundingClientRect();
+            return r.right > doc.clientWidth + 1 && getComputedStyle(e).position !== 'fixed'
+                && !e.closest('.visually-hidden, [hidden]') && !isInsideScroller(e);
+        }).slice(0, 3).map(e => e.tagName + '.' + e.className);
+        function isInsideScroller(e) {
+            for (let p = e.parentElement; p && p !== doc; p = p.parentElement) {
+                const o = getComputedStyle(p).overflowX;
+                if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+            }
+            return false;
+        }
+        return {scroll: doc.scrollWidth, client: doc.clientWidth, wide};
+    }""")
+    assert overflow["scroll"] <= overflow["client"], f"{path} scrolls sideways at 360 px: {overflow}"
+    assert not overflow["wide"], f"{path}: wider than the screen at 360 px: {overflow['wide']}"
+
+
+def test_source_panel_opens_from_the_keyboard_and_closes_with_escape(open_page):
+    page, record = open_page("book/losses.html")
+    link = page.locator("a.fraudbook-source-link").first
+    link.wait_for(state="attached")
+    panel_id = link.get_attribute("aria-controls")
+    assert panel_id and link.get_attribute("aria-expanded") == "false"
+    link.focus()
+    page.keyboard.press("Enter")
+    panel = page.locator(f"#{panel_id}")
+    panel.wait_for(state="visible", timeout=5_000)
+    assert link.get_attribute("aria-expanded") == "true"
+    assert page.url.endswith("book/losses.html"), "Enter left the page instead of opening the panel"
+    words = panel.inner_text()
+    assert "Source:" in words and len(panel.locator("blockquote").inner_text()) > 10
+    page.keyboard.press("Escape")
+    panel.wait_for(state="hidden", timeout=5_000)
+    assert link.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == panel_id
+    assert record.page_errors == [] and record.console_errors == []
+
+
+@pytest.mark.parametrize("path", ["book/index.html", "book/losses.html", "book/geography.html"])
+def test_every_chart_is_visible_without_javascript(open_page, path):
+    page, _ = open_page(path, javascript=False, width=390)
+    charts = page.locator("div.fraudbook-chart")
+    assert charts.count() >= 1
+    for i in range(charts.count()):
+        box = charts.nth(i).locator("svg.fraudbook-chart-svg").bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 50, f"{path}: chart {i} not visible: {box}"
+        assert box["width"] <= 390, f"{path}: chart {i} wider than the phone"
+
+
+def _pdf_strings(data: bytes) -> list[str]:
+    """Outline titles and link targets of a PDF Chromium wrote (literal or UTF-16 strings)."""
+    out = []
+    for m in re.finditer(rb"/Title\s*(<[0-9A-Fa-f]+>|\((?:\\.|[^\\)])*\))", data):
+        raw = m.group(1)
+        if raw.startswith(b"<"):
+            b = bytes.fromhex(raw[1:-1].decode())
+            out.append(b[2:].decode("utf-16-be", "replace") if b[:2] == b"\xfe\xff" else b.decode("latin-1"))
+        else:
+            out.append(raw[1:-1].decode("latin-1"))
+    return out
+
+
+@pytest.mark.slow
+def test_pdf_edition_has_every_chapter_vector_figures_and_links(built_site: Path):
+    from fraudbook.build.sphinx_ext import pdf_name
+    from fraudbook.data.claims import edition
+
+    pdf = built_site / pdf_name(edition())
+    assert pdf.exists(), f"no PDF edition at {pdf.name}"
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert b"/Subtype /Image" not in data and b"/Subtype/Image" not in data, "a raster image in the PDF"
+    titles = " | ".join(_pdf_strings(data))
+    for path in PAGES:
+        html = (built_site / path).read_text(encoding="utf-8")
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+        name = re.sub(r"<[^>]+>|#", "", h1.group(1)).replace("\u00b6", "").strip() if h1 else ""
+        name = re.sub(r"\s+", " ", name.replace("&amp;", "&").replace("&#8217;", "\u2019"))
+        assert name[:25] in titles, f"chapter {path} ({name!r}) missing from the PDF outline"
+    assert data.count(b"/URI") > 50, "the source links are not clickable in the PDF"
+    assert b"/Dest" in data or b"/D [" in data, "no internal links (table of contents)"
+    # Figures are drawn as vector paths: content streams hold path operators, not images.
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)
+    drawn = 0
+    for s in streams[:400]:
+        try:
+            drawn += zlib.decompress(s).count(b" re\n") > 0
+        except zlib.error:
+            pass
+    assert drawn > 0
