@@ -219,6 +219,8 @@ def _footer_links(app, pagename, templatename, context, doctree) -> None:
         return
     pathto = context.get("pathto")
     href = pathto(DOWNLOADS_DOC) if callable(pathto) else "downloads.html"
+    if href.startswith("#"):  # Sphinx's link from the page to itself: keep the file name
+        href = DOWNLOADS_DOC.rsplit("/", 1)[-1] + ".html"
     footer = footer.replace(DOWNLOADS_HREF, html.escape(href, quote=True))
     newest = newest_source_date(page_figures(app, pagename))
     if newest:

@@ -265,8 +265,9 @@ def chart_data(df: pd.DataFrame, columns: dict[str, str], title: str, filename: 
 
 
 def html_table(df: pd.DataFrame, columns: dict[str, str], **kw) -> str:
-    """`table` as an HTML string, full width (for tables built into a larger HTML block)."""
-    return table(df, columns, wide=True, **kw).data
+    """`table` as an HTML string, full width (for tables built into a larger HTML block or
+    placed in Markdown), in a box that scrolls sideways on its own on a narrow screen."""
+    return f'<div class="fraudbook-scroll">{table(df, columns, wide=True, **kw).data}</div>'
 
 
 def statements(df: pd.DataFrame, geographies: pd.DataFrame | None = None) -> pd.DataFrame:

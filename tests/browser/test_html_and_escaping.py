@@ -28,14 +28,22 @@ def test_our_pages_are_valid_html(built_site: Path):
 
 
 MARKUP = '<img src=x onerror="window.__pwned=1"><b class="injected">bold</b>'
-# Text columns that pages show: each gets the markup appended in the hostile copy.
+# Every text column that pages show: each gets the markup appended in the hostile copy. URLs
+# cannot carry raw markup (the loader refuses it; tests/test_hostile_data.py), so every URL
+# becomes a valid one with percent-encoded markup and a query string that needs escaping.
 HOSTILE_COLUMNS = {
-    "sources.csv": ("publisher", "title"),
-    "indicators.csv": ("title",),
+    "sources.csv": ("publisher", "title", "original", "body", "note"),
+    "indicators.csv": ("title", "description", "caveats"),
+    "figures.csv": ("note",),
+    "citations.csv": ("quote", "note"),
     "events.csv": ("title", "description"),
     "places.csv": ("name",),
     "geographies.csv": ("name",),
+    "conflicts.csv": ("topic", "explanation"),
+    "changes.csv": ("reason",),
+    "audit.csv": ("note",),
 }
+HOSTILE_URL = "https://example.com/x?q=%3Cscript%3Ealert%281%29%3C/script%3E&y=1"
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +58,10 @@ def hostile_site(tmp_path_factory) -> Path:
         rows = list(csv.DictReader(path.open(encoding="utf-8")))
         for r in rows:
             for c in columns:
-                r[c] = f"{r[c]} {MARKUP}"
+                if c not in ("original", "body", "note") or r[c]:  # empty stays empty where it means "none"
+                    r[c] = f"{r[c]} {MARKUP}"
+            if name == "sources.csv" and r["url"]:
+                r["url"] = HOSTILE_URL
         with path.open("w", encoding="utf-8", newline="") as f:
             w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
             w.writeheader()
@@ -90,3 +101,6 @@ def test_markup_in_the_data_shows_as_text_on_every_page(hostile_site, browser):
     assert not problems, "\n".join(problems)
     index = (hostile_site / "book" / "index.html").read_text(encoding="utf-8")
     assert "&lt;b class=" in index, "the markup is not shown as text on the landing page"
+    register = (hostile_site / "book" / "data-and-methods.html").read_text(encoding="utf-8")
+    assert 'href="https://example.com/x?q=%3Cscript%3Ealert%281%29%3C/script%3E&amp;y=1"' in register
+    assert "<script>alert(1)" not in register
