@@ -17,6 +17,7 @@ def md(ds):
     return ch.page_markdown(ds)
 
 
+@pytest.mark.slow
 def test_an_entry_per_edition_newest_first(ds):
     extra = pd.DataFrame([{"change_id": "ch-999", "date": "2027-01-15", "edition": "2027.01",
                            "kind": "corrected", "subject_id": ds.figures.index[0],

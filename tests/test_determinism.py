@@ -12,6 +12,9 @@ from fraudbook.build.site import build_site
 from fraudbook.build.steps import plan
 from fraudbook.paths import Layout
 
+# Builds, executes notebooks or renders the site: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 SUBSET = ("key-figures", "timeline")
 
 

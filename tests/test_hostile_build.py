@@ -99,6 +99,7 @@ def fails_cleanly(capsys, root, before, *words, code=1, executed=False, **kw):
 
 # --- process faults ------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_cell_that_never_returns_times_out_naming_run_and_cell(tree, capsys, monkeypatch):
     monkeypatch.setenv("FRAUDBOOK_CELL_TIMEOUT", "3")
     runs(tree, ("sleepy", "sleepy", {}))
@@ -111,6 +112,7 @@ def test_cell_that_never_returns_times_out_naming_run_and_cell(tree, capsys, mon
     assert len(err.strip().splitlines()) == 2, err
 
 
+@pytest.mark.slow
 def test_kernel_that_dies_names_run_and_cell_and_keeps_notebook(tree, capsys):
     runs(tree, ("die", "die", {}))
     before = snapshot(tree)
@@ -120,6 +122,7 @@ def test_kernel_that_dies_names_run_and_cell_and_keeps_notebook(tree, capsys):
     assert "os._exit" in "".join(kept["cells"][4]["source"])
 
 
+@pytest.mark.slow
 def test_parallel_timeout_names_the_run(tree, capsys, monkeypatch):
     monkeypatch.setenv("FRAUDBOOK_CELL_TIMEOUT", "3")
     runs(tree, ("ok", "ok", {}), ("sleepy", "sleepy", {}))
@@ -247,6 +250,7 @@ def test_bad_parameters_for_one_run_stop_before_any_kernel(tree, capsys, sets, p
     assert tree_hash(tree / "book", tree / "_build" / "html", tree / "scratch") == before
 
 
+@pytest.mark.slow
 def test_params_keep_list_values_with_spaces_whole(tree, capsys):
     runs(tree, ("dates", "dates", {}))
     rc = run_one("dates", [], False, Layout(tree), log=quiet,
@@ -300,6 +304,7 @@ def alive(procs: dict[int, int]) -> list[int]:
     return [p for p, t in procs.items() if lockmod.start_time(p) == t]
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_build_and_kernels_and_a_second_build_refuses_meanwhile(tree):
     runs(tree, ("ok", "ok", {}), ("sleepy", "sleepy", {}))
     before = snapshot(tree)
@@ -325,6 +330,7 @@ def test_ctrl_c_stops_build_and_kernels_and_a_second_build_refuses_meanwhile(tre
     assert snapshot(tree) == before
 
 
+@pytest.mark.slow
 def test_sigint_to_the_build_process_alone_in_serial_mode(tree):
     runs(tree, ("sleepy", "sleepy", {}))
     before = snapshot(tree)

@@ -7,7 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from fraudbook.paths import BOOK, ROOT
+
+# Builds, executes notebooks or renders the site: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 SANITIZE = Path(__file__).with_name("nbval_sanitize.cfg")
 # How MyST-NB stores a glued Markdown value in the notebook (compared like any output).

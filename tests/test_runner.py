@@ -13,6 +13,9 @@ from fraudbook.paths import Layout
 
 from .test_params import make_template
 
+# Builds, executes notebooks or renders the site: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 def code(source, tags=()):
     return {"cell_type": "code", "metadata": {"tags": list(tags)}, "source": source,

@@ -13,6 +13,9 @@ from fraudbook.build.errors import BuildError
 from fraudbook.build.site import build_site
 from fraudbook.paths import ROOT, Layout
 
+# Builds, executes notebooks or renders the site: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def site(built_site) -> Path:

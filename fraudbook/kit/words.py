@@ -164,8 +164,9 @@ def citations_for(row: pd.Series) -> list[dict]:
         return []
     from . import reads
 
+    # The citations table is read; which figures the page shows is recorded where they are
+    # shown (kit.page), not here: statements are made for whole frames a page then filters.
     reads.table("citations")
-    reads.figures([subject])
     return cits
 
 
