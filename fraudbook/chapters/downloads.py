@@ -41,7 +41,9 @@ def tables(ds: Dataset, edition: str) -> pd.DataFrame:
             "table": package.TABLE_TITLES[t.name],
             "description": package.TABLE_DESCRIPTIONS[t.name],
             "rows": f"{n:,}",
-            "link": f'<a href="{html_text(where["csv:" + t.name])}" download>{html_text(t.file)}</a>',
+            # The file keeps its name on download; readers see the table's title, not the name.
+            "link": f'<a href="{html_text(where["csv:" + t.name])}" download '
+                    f'aria-label="CSV: {html_text(package.TABLE_TITLES[t.name])}">CSV</a>',
         })
     return pd.DataFrame(rows)
 
