@@ -1,7 +1,9 @@
 /* Interaction on top of the charts drawn at build time.
-   Each chart is a <div class="fraudbook-chart"> holding its static SVG (made by vl-convert
-   when the page was built: it paints with the text, prints, and needs no JavaScript) and its
-   Vega-Lite spec as JSON. This script is loaded (deferred) only on pages that have a chart.
+   Each chart is a <div class="fraudbook-chart"> holding its static drawing (SVG made by
+   vl-convert when the page was built, in a <picture> that picks the phone layout on a narrow
+   screen: it paints with the text, prints, and needs no JavaScript) and the addresses of its
+   two Vega-Lite specs (data-spec, data-narrow-spec: files beside the page, fetched on first
+   use; a page made before the build moved them out holds the spec inline instead). This script is loaded (deferred) only on pages that have a chart.
    The Vega bundle (0.9 MB, served from this site) is fetched only when a reader first points
    at, touches or focuses a chart; the interactive drawing (tooltips) then replaces the static
    one in the same box, scaled by the same viewBox, so nothing moves. */
@@ -10,6 +12,8 @@
   var self = document.currentScript;
   var bundleUrl = new URL("vendor/vega-bundle.js", self ? self.src : document.baseURI).href;
   var loading = null;
+  // The screen width up to which the phone layout is drawn (fraudbook.kit.charts.NARROW_MEDIA).
+  var NARROW_MEDIA = "(max-width: 600px)";
 
   function loadVega() {
     if (window.vegaEmbed) { return Promise.resolve(); }
@@ -32,6 +36,8 @@
     svg.removeAttribute("height");
     svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
     svg.classList.add("fraudbook-chart-svg");
+    // The box keeps the shape of the drawing it replaces (the phone layout's, on a phone).
+    svg.style.aspectRatio = width + " / " + height;
   }
 
   function upgrade(div) {
@@ -39,10 +45,20 @@
     div.dataset.interactive = "loading";
     var script = div.querySelector("script.fraudbook-chart-spec");
     var still = div.querySelector(".fraudbook-chart-static");
-    if (!script || !still) { return Promise.resolve(); }
-    var spec = JSON.parse(script.textContent);
-    var width = +div.dataset.width, height = +div.dataset.height;
-    div.fraudbookUpgrade = loadVega().then(function () {
+    var narrow = !!(div.dataset.narrowSpec && window.matchMedia &&
+      window.matchMedia(NARROW_MEDIA).matches);
+    var address = narrow ? div.dataset.narrowSpec : div.dataset.spec;
+    if ((!script && !address) || !still) { return Promise.resolve(); }
+    var width = +(narrow ? div.dataset.narrowWidth : div.dataset.width);
+    var height = +(narrow ? div.dataset.narrowHeight : div.dataset.height);
+    var specReady = script ? Promise.resolve(JSON.parse(script.textContent))
+      : fetch(new URL(address, document.baseURI).href).then(function (r) {
+        if (!r.ok) { throw new Error("could not load " + address); }
+        return r.json();
+      });
+    var spec;
+    div.fraudbookUpgrade = Promise.all([specReady, loadVega()]).then(function (got) {
+      spec = got[0];
       var target = document.createElement("div");
       target.className = "fraudbook-chart-canvas";
       // Drawn off to the side at its natural size, then swapped in: no jump.

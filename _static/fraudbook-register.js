@@ -1,4 +1,4 @@
-/* The register of figures on the Data and methods page: filter menus, the reader's day in
+/* The register of figures (its own page, register.html): filter menus, the reader's day in
    each citation's "accessed" date, and a copy button for the citation. Plain script, no
    request to any host. Without script the full table shows, the menus stay hidden and each
    citation gives the edition's day. */
@@ -40,6 +40,13 @@
       // A link to a row the filters hide: clear the filters so the row shows.
       var id = decodeURIComponent(window.location.hash.slice(1));
       var target = id ? document.getElementById(id) : null;
+      // A link to a figure whose row is on the register's other part (a source panel links
+      // every figure to the newest part): go there.
+      var other = (box.getAttribute("data-other") || "").split(" ")[0];
+      if (!target && /^figure-/.test(id) && other) {
+        window.location.replace(other + window.location.hash);
+        return;
+      }
       if (target && target.hidden && rows.indexOf(target) >= 0) {
         selects.forEach(function (sel) { sel.value = ""; });
         apply();
@@ -52,6 +59,7 @@
     window.addEventListener("hashchange", showTarget);
     form.hidden = false;
     apply();
+    showTarget();
   }
 
   function setUpCite(p) {
@@ -74,7 +82,7 @@
     var day = today();
     Array.prototype.forEach.call(document.querySelectorAll(".fraudbook-accessed"),
       function (s) { s.textContent = day; });
-    Array.prototype.forEach.call(document.querySelectorAll("p.fraudbook-cite-text"), setUpCite);
+    Array.prototype.forEach.call(document.querySelectorAll("details.fraudbook-cite p"), setUpCite);
     Array.prototype.forEach.call(document.querySelectorAll("form.fraudbook-register-filter"), setUpFilter);
   }
 

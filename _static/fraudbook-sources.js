@@ -10,7 +10,7 @@
    Also: closed data tables are opened for printing and closed again afterwards. */
 (function () {
   "use strict";
-  var REGISTER = "data-and-methods.html";
+  var REGISTER = "register.html";  // fraudbook.kit.words.REGISTER_PAGE
   var count = 0;
 
   function text(el) { return (el && (el.textContent || "")).replace(/\s+/g, " ").trim(); }

@@ -10,6 +10,7 @@ import pytest
 
 from fraudbook.chapters import changes as ch
 from fraudbook.data import schema
+from fraudbook.kit import words
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +49,14 @@ def test_corrections_link_each_figure_to_its_register_row(ds, md):
     corrected = ds.changes[ds.changes["kind"] == "corrected"]
     for sid in corrected["subject_id"]:
         if sid in ds.figures.index:
-            assert f'href="data-and-methods.html#figure-{sid}"' in md
+            href = words.register_href(sid, ds.figures.loc[sid, "period_end"])
+            assert f'href="{href}"' in md
 
 
 def test_merges_name_the_figure_they_were_merged_into(ds, md):
     for _, c in ds.changes[ds.changes["kind"] == "merged"].iterrows():
-        assert f'href="data-and-methods.html#figure-{c["new"]}"' in md
+        href = words.register_href(c["new"], ds.figures.loc[c["new"], "period_end"])
+        assert f'href="{href}"' in md
 
 
 def test_no_column_name_or_internal_word_reaches_the_page(ds, md):

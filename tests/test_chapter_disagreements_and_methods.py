@@ -10,6 +10,8 @@ from pybtex.database import parse_string
 
 from fraudbook.chapters import data_and_methods as dm
 from fraudbook.chapters import disagreements as ev
+from fraudbook.chapters import register as rg
+from fraudbook.chapters import sources as so
 from fraudbook.data import bibliography, claims
 from fraudbook.data.load import load, split_list
 from fraudbook.kit import names, page, qualifiers
@@ -119,7 +121,7 @@ def test_real_ic3_2024_conflict_marks_the_figure_the_book_uses(real):
     assert figs.loc["IC3-2024-L2", "amount"] == "USD 16.6 billion"
     assert figs.loc["IC3-2024-L2", "book_uses"] == "yes" and figs.loc["IC3-2024-L", "book_uses"] == ""
     body = ev.conflict_body_html(conflict, figs)
-    assert 'href="data-and-methods.html#figure-IC3-2024-L"' in body
+    assert 'href="register-earlier.html#figure-IC3-2024-L"' in body
     assert 'title="' in body  # the quote travels as the source link's tooltip
 
 
@@ -195,7 +197,7 @@ def test_source_counts_by_kind_and_confidence(good_data):
 
 
 def test_register_has_every_real_figure_and_links_conflicts(real):
-    reg = dm.register(real).set_index("figure_id")
+    reg = rg.register(real).set_index("figure_id")
     assert set(reg.index) == set(real.figures.index)
     assert 'href="disagreements.html#conflict-ic3-2020-total"' in reg.loc["IC3-2020-L", "conflicts_html"]
     assert reg.loc["IC3-2019-C", "conflicts_html"] == ""
@@ -253,9 +255,10 @@ def _visible(html_text: str) -> str:
 
 
 def test_register_rows_show_a_label_a_link_and_every_citation_not_the_id(real):
-    reg = dm.register(real, book="The Book", accessed="26 Nov 2026").set_index("figure_id")
+    reg = rg.register(real, book="The Book", accessed="26 Nov 2026").set_index("figure_id")
     row = reg.loc["UNODC-01"]
-    assert 'href="#figure-UNODC-01"' in row["figure_html"] and ">Link</a>" in row["figure_html"]
+    # The figure's name is the link to its own row.
+    assert row["figure_html"].startswith('<a href="#figure-UNODC-01"><strong>')
     for col in ("figure_html", "source_cell", "cite_html"):
         assert "UNODC-01" not in _visible(row[col])
     title = real.figure("UNODC-01")["indicator_title"]
@@ -264,18 +267,18 @@ def test_register_rows_show_a_label_a_link_and_every_citation_not_the_id(real):
     cits = real.citations_of("UNODC-01")
     cells = row["citations_html"].split("<li>")[1:]
     assert len(cells) == len(cits)
-    assert cells[0].startswith('<span class="fraudbook-role">taken from</span>')
-    assert cells[1].startswith('<span class="fraudbook-role">also reported by</span>')
+    assert cells[0].startswith("<a href=")  # the primary, first (the column says so)
+    assert cells[1].startswith("also reported by <a href=")
     assert ">copy of official text</span>" in cells[0] and ">secondary</span>" in cells[1]
     assert "<q " in cells[0]
-    assert "<q " not in dm.citations_html(real, "UNODC-01", show_quotes=False)
+    assert "<q " not in rg.citations_html(real, "UNODC-01", show_quotes=False)
     # Disagreements are named by their topic, not their id.
     assert "UNODC estimate of yearly losses" in _visible(row["source_cell"])
     assert "unodc-regional-losses" not in _visible(row["source_cell"])
 
 
 def test_register_cite_line_and_filter_values(real):
-    reg = dm.register(real, book="The Book", accessed="26 Nov 2026").set_index("figure_id")
+    reg = rg.register(real, book="The Book", accessed="26 Nov 2026").set_index("figure_id")
     row = reg.loc["IC3-2024-L2"]
     assert row["cite_text"].endswith("In: The Book, edition " + claims.edition()
                                      + ", accessed 26 Nov 2026.")
@@ -287,17 +290,20 @@ def test_register_cite_line_and_filter_values(real):
 
 
 def test_filter_form_is_hidden_without_script_and_rows_carry_filter_values(real):
-    reg = dm.register(real)
-    form = dm.filter_form(reg, "fraudbook-register")
+    reg = rg.register(real)
+    form = rg.filter_form(reg, "fraudbook-register")
     assert form.startswith('<form class="fraudbook-register-filter" data-table="fraudbook-register" hidden>')
-    for col, _ in dm.FILTERS:
+    for col, _ in rg.FILTERS:
         assert f'data-filter="{col[2:]}"' in form
-    assert '<option value="Cambodia">' in form and '<option value="2024">' in form
+    assert ">Cambodia</option>" in form and ">2024</option>" in form
     table = page.html_table(reg, {"figure_html": "F"}, raw_html=("figure_html",),
                             row_id=lambda r: f"figure-{r['figure_id']}")
-    out = dm.with_filter_values(table, reg)
+    out = rg.with_filter_values(table, reg)
     assert out.count('data-country="') == len(reg) == out.count("<tr id=")
-    assert '<tr id="figure-IC3-2024-L2" data-country="United States"' in out
+    # A row carries each filter value as the code of its menu option, never the words.
+    us = rg.filter_options(reg, "f_country").index("United States")
+    assert f'<option value="{us}">United States</option>' in form
+    assert f'<tr id="figure-IC3-2024-L2" data-country="{us}"' in out
 
 
 def test_counts_add_up_from_the_data(real):
@@ -338,7 +344,7 @@ def test_bodies_say_what_the_book_read(real):
 
 
 def test_sources_table_counts_primary_and_corroborating_use(real):
-    s = dm.sources_table(real).set_index("source_id")
+    s = so.sources_table(real).set_index("source_id")
     assert s.loc["mailguard-2024-10", "corroborating"] >= 1
     prim = real.citations[(real.citations["role"] == "primary")
                           & real.citations["subject_id"].isin(real.figures.index)]
@@ -360,4 +366,47 @@ def test_disagreement_tables_link_to_the_register_without_showing_ids(real):
     figs = ev.conflict_figures(real, conflict)
     body = ev.conflict_body_html(conflict, figs)
     assert "IC3-2024-L" not in _visible(body)
-    assert ev.book_uses_text(conflict, figs).count('href="data-and-methods.html#figure-IC3-2024-L2"') == 1
+    assert ev.book_uses_text(conflict, figs).count('href="register-earlier.html#figure-IC3-2024-L2"') == 1
+
+
+def test_register_links_each_corrected_figure_to_its_change_entry(real):
+    reg = rg.register(real).set_index("figure_id")
+    ch = real.changes
+    for kind in ("corrected", "re-sourced"):
+        rows = ch[(ch["kind"] == kind) & ch["subject_id"].isin(reg.index)]
+        assert not rows.empty
+        for cid, c in rows.iterrows():
+            cell = reg.loc[c["subject_id"], "source_cell"]
+            assert f'href="changes.html#change-{cid}"' in cell
+            assert kind.capitalize() in _visible(cell) and cid not in _visible(cell)
+    added = ch[ch["kind"] == "added"]
+    for cid in added.index:
+        assert f"#change-{cid}\"" not in "".join(reg["source_cell"])
+
+
+def test_sources_order_by_the_parameter(real):
+    by_date = so.sources_table(real, sort_by="date")
+    assert list(by_date["date_published"].fillna("")) == sorted(by_date["date_published"].fillna(""), reverse=True)
+    by_figures = so.sources_table(real, sort_by="figures")
+    assert list(by_figures["primary"]) == sorted(by_figures["primary"], reverse=True)
+    with pytest.raises(ValueError, match="sort_by"):
+        so.sources_table(real, sort_by="colour")
+
+
+def test_register_parts_hold_every_figure_once_and_links_find_its_row(real):
+    from fraudbook.kit import words
+
+    meta = real.figures_with_meta()
+    parts = {p: set(rg.in_part(meta, p).index) for p in rg.PARTS}
+    assert sum(len(v) for v in parts.values()) == len(meta) and set().union(*parts.values()) == set(meta.index)
+    assert all(parts.values())
+    for fid, r in meta.iterrows():
+        page_, anchor = words.register_href(fid, r["period_end"]).split("#")
+        part = [p for p, (pg, _) in words.REGISTER_PARTS.items() if pg == page_][0]
+        assert fid in parts[part] and anchor == f"figure-{fid}"
+    with pytest.raises(ValueError, match="part"):
+        rg.in_part(meta, "middle")
+    # Only the newest part sends a link to a missing row on (no loop between parts).
+    reg = rg.register(real, rg.in_part(meta, "earlier"))
+    assert 'data-other=""' in rg.register_html(reg, "earlier")
+    assert 'data-other="register-earlier.html"' in rg.register_html(reg, "recent")

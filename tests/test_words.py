@@ -59,7 +59,7 @@ def test_link_text_and_tooltip_are_escaped():
 
 def test_no_web_address_links_to_the_list_of_sources_with_the_mark():
     link = words.source_link(_row(source_url="", source_id="ecns-x", source_kind="republication"))
-    assert link.startswith('<a href="data-and-methods.html#source-ecns-x"')
+    assert link.startswith('<a href="sources.html#source-ecns-x"')
     assert "(no web address)</a>" in link and link.endswith(">secondary</span>")
 
 

@@ -10,7 +10,11 @@ may come through here twice).
   uses them (the search box submits to that page).
 - `write_chart_downloads`: for each chart, `book/figures/<name>.svg` and `.png` (the names
   the chart's download links give, fraudbook.kit.charts): the drawing made at build time with
-  its source line, the book's name and edition below it.
+  its source line, the book's name and edition below it. Then the chart leaves the page: its
+  drawing and a second one laid out for phones (fraudbook.kit.charts.narrow_spec) become
+  files beside it, placed by a `<picture>` that picks one by the screen's width (no script
+  needed; the page's HTML carries neither drawing nor spec), and the two specs become JSON
+  files that _static/fraudbook-charts.js fetches when a reader first points at the chart.
 - `precompress`: NAME.gz beside each text asset, for a static host that serves them
   (gzip_static); byte-stable (no timestamp in the header).
 """
@@ -30,7 +34,8 @@ SEARCH_TOOLS = re.compile(
 DOC_OPTIONS = re.compile(r'<script src="[^"]*_static/documentation_options\.js[^"]*"></script>')
 CHART = re.compile(r'<div class="fraudbook-chart" id="(chart-[0-9a-f]+)"[^>]*data-file="([^"]+)"'
                    r'[^>]*data-width="(\d+)" data-height="(\d+)"[^>]*>'
-                   r'<div class="fraudbook-chart-static">(<svg.*?</svg>)</div>', re.S)
+                   r'<div class="fraudbook-chart-static">(<svg.*?</svg>)</div>'
+                   r'(?:<script type="application/json" class="fraudbook-chart-spec">(.*?)</script>)?', re.S)
 TEXT_TYPES = (".html", ".css", ".js", ".svg", ".json", ".txt", ".xml", ".map", ".bib")
 
 
@@ -171,25 +176,85 @@ def download_svg(svg: str, width: int, height: int, lines: list[str]) -> str:
             f'<rect width="{width}" height="{height + foot}" fill="white"/>{inner}{texts}</svg>\n')
 
 
+def _write_text(path: Path, text: str) -> bool:
+    """Write `text` unless the file holds it already; True when written."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def standalone_svg(svg: str) -> str:
+    """An inline drawing (fraudbook.kit.charts.static_svg) as an SVG file of its own."""
+    head, rest = svg[:svg.index(">")], svg[svg.index(">"):]
+    head = re.sub(r'\s(?:class|aria-hidden|focusable)="[^"]*"', "", head)
+    if "xmlns=" not in head:
+        head = head.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
+    return head + rest + "\n"
+
+
+def place_chart(folder: Path, chart_id: str, name: str, width: int, height: int, svg: str,
+                spec_json: str | None) -> tuple[str, dict, tuple[int, int]]:
+    """Write the chart's drawings and specs beside the page; the HTML that places them."""
+    import json
+
+    from ..kit import charts
+
+    _write_text(folder / f"{name}-wide.svg", standalone_svg(svg))
+    files = {"spec": "", "narrow": ""}
+    nw, nh = width, height
+    if spec_json is not None:
+        spec = json.loads(spec_json.replace("<\\/", "</"))
+        narrow = charts.narrow_spec(spec)
+        narrow_json = json.dumps(narrow, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        _write_text(folder / f"{name}.json", json.dumps(spec, sort_keys=True, ensure_ascii=False,
+                                                      separators=(",", ":")))
+        # The phone drawing is made again only when its spec changed (vl-convert is slow).
+        drawn = folder / f"{name}-narrow.svg"
+        if _write_text(folder / f"{name}-narrow.json", narrow_json) or not drawn.exists():
+            nsvg, nw, nh = charts.static_svg(narrow, f"{chart_id}-n")
+            _write_text(drawn, standalone_svg(nsvg))
+        m = re.search(r'viewBox="0 0 (\d+) (\d+)"', drawn.read_text(encoding="utf-8")[:2000])
+        nw, nh = (int(m.group(1)), int(m.group(2))) if m else (nw, nh)
+        files = {"spec": f"figures/{name}.json", "narrow": f"figures/{name}-narrow.json"}
+    source = (f'<source media="{charts.NARROW_MEDIA}" srcset="figures/{name}-narrow.svg" '
+              f'width="{nw}" height="{nh}">' if files["narrow"] else "")
+    return (f'<div class="fraudbook-chart-static"><picture>{source}'
+            f'<img src="figures/{name}-wide.svg" width="{width}" height="{height}" alt="" '
+            f'decoding="async"></picture></div>'), files, (nw, nh)
+
+
 def write_chart_downloads(html_dir: Path, book: str, edition: str) -> int:
-    """Write book/figures/<name>.svg and .png for every chart; returns how many charts."""
+    """Write book/figures/<name>.svg and .png for every chart, and move each chart's
+    drawings and specs out of its page into files beside it; returns how many charts."""
     import vl_convert as vlc
 
     n = 0
     for page in site_pages(html_dir):
         text = page.read_text(encoding="utf-8")
+        pieces, pos = [], 0
         for m in CHART.finditer(text):
-            _, name, width, height, svg = m.groups()
+            chart_id, name, width, height, svg, spec_json = m.groups()
             width, height = int(width), int(height)
             lines = [source_line_after(text, m.end()), f"{book}, edition {edition}."]
             out = download_svg(svg, width, height, [x for x in lines if x])
             folder = page.parent / "figures"
             folder.mkdir(exist_ok=True)
             target = folder / f"{name}.svg"
-            if not target.exists() or target.read_text(encoding="utf-8") != out:
-                target.write_text(out, encoding="utf-8")
+            if _write_text(target, out) or not (folder / f"{name}.png").exists():
                 (folder / f"{name}.png").write_bytes(vlc.svg_to_png(out, scale=2))
+            static, files, (nw, nh) = place_chart(folder, chart_id, name, width, height, svg, spec_json)
+            opening = text[m.start():m.start(5) - len('<div class="fraudbook-chart-static">')]
+            if files["spec"]:
+                opening = opening.replace(
+                    f' data-width="{width}"',
+                    f' data-spec="{files["spec"]}" data-narrow-spec="{files["narrow"]}" '
+                    f'data-narrow-width="{nw}" data-narrow-height="{nh}" data-width="{width}"', 1)
+            pieces += [text[pos:m.start()], opening, static]
+            pos = m.end()
             n += 1
+        if pieces:
+            page.write_text("".join(pieces) + text[pos:], encoding="utf-8")
     return n
 
 

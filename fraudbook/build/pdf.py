@@ -3,12 +3,22 @@
 `build_pdf(html_dir, ...)` runs after Jupyter Book, on the built site (fraudbook.build.site):
 it follows the pages' "next" links from book/index.html (the table of contents' order),
 takes each page's article, and assembles one HTML document: a title page with the book's
-name, edition and date, a table of contents linked to each chapter and section, then every
-chapter, its figures numbered through the whole book (Figure 1, 2, …; cross-references
-follow), charts as the SVG drawn at build time (vector in the PDF), data tables opened,
-source links kept (clickable in the PDF, their addresses printed after them). Chromium
-(Playwright, offline: only file: URLs load) prints it with page numbers in the footer into
-`fraudbook-<edition>.pdf` at the site's root.
+name, edition and date, a table of contents linked to each chapter and section with their
+page numbers, then every chapter, its figures numbered through the whole book (Figure 1, 2,
+…; cross-references follow), charts as the SVG drawn at build time (vector in the PDF), data
+tables opened, source links kept (clickable in the PDF, their addresses printed after them).
+Chromium (Playwright, offline: only file: URLs load) prints it with page numbers in the
+footer into `fraudbook-<edition>.pdf` at the site's root.
+
+Page numbers in the contents: Chromium has no CSS target-counter(), so the document is
+printed twice in one browser session. The first print, a draft (nothing painted, untagged, no
+outline: mostly the layout's time), gives the page on which each contents target lands, read
+from the PDF's named destinations (`dest_pages`; each internal link's annotation points to
+one). The numbers are then written into the contents (by Playwright; the document's own
+scripts stay disabled), into boxes of fixed width reserved in the draft, so nothing moves,
+and the edition is printed; its destinations are read again and must agree with the numbers
+shown (one more print if not, an error if they never settle). The numbers are PDF page
+indices, as the footer's "page N of M" counts them (the title page is page 1).
 
 Incremental: the PDF is keyed on the site digest (a stamp beside it); the site build calls
 this only when a page, the configuration or a static file changed.
@@ -32,6 +42,10 @@ ARTICLE = re.compile(r'<article class="bd-article">(.*?)</article>', re.S)
 NEXT = re.compile(r'<link rel="next" title="[^"]*" href="([^"]+)"')
 H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 H2 = re.compile(r'<section id="([^"]+)">\s*<h2[^>]*>(.*?)</h2>', re.S)
+TOC_PAGE = "fraudbook-pdf-toc-page"
+# Reserved in the first print (a figure space, as wide as a digit), filled in the edition.
+TOC_PLACEHOLDER = "\u2007"
+PRINTS = 3  # the first print, the edition, and one more should its numbers not settle
 
 PDF_CSS = """
 @page { size: A4; margin: 18mm 16mm 18mm 16mm; }
@@ -48,8 +62,13 @@ h1, h2, h3, h4 { break-after: avoid; break-inside: avoid; }
 .fraudbook-pdf-title h1 { font-size: 30pt; }
 .fraudbook-pdf-title p { font-size: 13pt; margin: 0.3em 0; }
 .fraudbook-pdf-toc { break-before: page; }
-.fraudbook-pdf-toc ol { padding-left: 1.2em; } .fraudbook-pdf-toc li { margin: 0.2em 0; }
+.fraudbook-pdf-toc ol { padding-left: 2em; } .fraudbook-pdf-toc li { margin: 0.2em 0; }
 .fraudbook-pdf-toc ol ol { font-size: 0.92em; }
+.fraudbook-pdf-toc a { display: flex; align-items: last baseline; color: inherit; text-decoration: none; }
+.fraudbook-pdf-toc a::after { content: ""; order: 1; flex: 1 0 1.5em; margin: 0 0.3em 0 0.4em;
+  border-bottom: 1px dotted #888; }
+.fraudbook-pdf-toc .fraudbook-pdf-toc-page { order: 2; flex: 0 0 3ch; text-align: right;
+  white-space: nowrap; font-variant-numeric: tabular-nums; }
 figure { margin: 1em 0; break-inside: avoid; }
 figcaption { font-size: 9.5pt; color: #333; }
 .caption-number { font-weight: bold; }
@@ -70,6 +89,19 @@ a.fraudbook-pdf-url::after { content: " <" attr(href) ">"; font-size: 0.8em; col
 .fraudbook-strength { font-size: 0.75em; border: 1px solid currentColor; padding: 0 0.3em;
   border-radius: 3px; }
 """
+
+
+PICTURE = re.compile(r'<picture>(?:(?!</picture>).)*?<img src="([^"]+)"[^>]*></picture>', re.S)
+
+
+def inline_drawing(path: Path) -> str:
+    """A chart's drawing file (fraudbook.build.lighten) as inline SVG for the PDF."""
+    try:
+        svg = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    svg = re.sub(r"<\?xml[^>]*>\s*", "", svg).strip()
+    return svg.replace("<svg", '<svg class="fraudbook-chart-svg"', 1)
 
 
 def reading_order(html_dir: Path) -> list[Path]:
@@ -126,11 +158,26 @@ def _chapter(page: Path, key: str, keys: dict[str, str], figno: list[int]) -> st
         return f'<a{attrs} href="#{target}--{frag}"' if frag else f'<a{attrs} href="#{target}"'
 
     body = re.sub(r'<a([^>]*?) href="([^"]*)"', link, body)
+    # Charts: the wide drawing, inline (vector in the PDF), in place of the <picture>.
+    body = PICTURE.sub(lambda g: inline_drawing(page.parent / html.unescape(g.group(1))), body)
     # Images (few): absolute file URLs, since the document is printed from elsewhere.
     body = re.sub(r'<img([^>]*?) src="(?!data:|https?:)([^"]+)"',
                   lambda g: f'<img{g.group(1)} src="{(page.parent / html.unescape(g.group(2))).resolve().as_uri()}"',
                   body)
     return f'<section class="fraudbook-pdf-chapter" id="{key}">{body}</section>'
+
+
+def _toc_entry(target: str, text: str) -> str:
+    """A contents line: the linked title, dot leaders (CSS), and a box for its page number."""
+    t = html.escape(target, quote=True)
+    return (f'<a href="#{t}"><span class="fraudbook-pdf-toc-title">{html.escape(text)}</span>'
+            f'<span class="{TOC_PAGE}" data-target="{t}">{TOC_PLACEHOLDER}</span></a>')
+
+
+def toc_targets(document: str) -> list[str]:
+    """The ids whose page numbers the contents of an assembled document show, in order."""
+    contents = document[:document.find("</nav>")]
+    return [html.unescape(t) for t in re.findall(rf'<span class="{TOC_PAGE}" data-target="([^"]*)">', contents)]
 
 
 def assemble(html_dir: Path, title: str, edition: str, date: str) -> str:
@@ -142,10 +189,8 @@ def assemble(html_dir: Path, title: str, edition: str, date: str) -> str:
         chapter = _chapter(page, key, keys, figno)
         h1 = H1.search(chapter)
         name = _plain(h1.group(1)) if h1 else page.stem
-        subs = "".join(f'<li><a href="#{html.escape(sid)}">{html.escape(_plain(h))}</a></li>'
-                       for sid, h in H2.findall(chapter))
-        toc.append(f'<li><a href="#{key}">{html.escape(name)}</a>'
-                   + (f"<ol>{subs}</ol>" if subs else "") + "</li>")
+        subs = "".join(f"<li>{_toc_entry(sid, _plain(h))}</li>" for sid, h in H2.findall(chapter))
+        toc.append(f"<li>{_toc_entry(key, name)}" + (f"<ol>{subs}</ol>" if subs else "") + "</li>")
         chapters.append(chapter)
     css = "".join((html_dir / "_static" / n).read_text(encoding="utf-8")
                   for n in ("fraudbook.css",) if (html_dir / "_static" / n).exists())
@@ -160,7 +205,103 @@ def assemble(html_dir: Path, title: str, edition: str, date: str) -> str:
     return head + cover + contents + "".join(chapters) + "</body></html>\n"
 
 
-def _print_pdf(document: str, out: Path, title: str, edition: str) -> None:
+_XREF = re.compile(rb"xref\s+")
+_XREF_SUB = re.compile(rb"(\d+)\s+(\d+)[ \t]*\r?\n")
+_TRAILER = re.compile(rb"\s*trailer\s*<<(.*?)>>\s*startxref", re.S)
+_OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\s*(.*?)\s*endobj", re.S)
+_REF = rb"(\d+)\s+\d+\s+R"
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _objects(data: bytes):
+    """The trailer and a reader of (non-stream) objects of a PDF with one classic xref table,
+    as Chromium (Skia) writes them."""
+    start = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data)
+    xref = _XREF.match(data, int(start.group(1))) if start else None
+    if not xref:
+        raise ValueError("not a PDF with a classic cross-reference table")
+    offsets, pos = {}, xref.end()
+    while sub := _XREF_SUB.match(data, pos):
+        first, count = int(sub.group(1)), int(sub.group(2))
+        pos = sub.end()
+        for i in range(count):
+            entry = data[pos:pos + 20]
+            if entry[17:18] == b"n":
+                offsets[first + i] = int(entry[:10])
+            pos += 20
+    trailer = _TRAILER.match(data, pos)
+    if not trailer:
+        raise ValueError("no PDF trailer after the cross-reference table")
+
+    def obj(num: int) -> bytes:
+        m = _OBJ.match(data, offsets[num])
+        if not m or int(m.group(1)) != num:
+            raise ValueError(f"PDF object {num} not at its offset")
+        return m.group(3)
+
+    return trailer.group(1), obj
+
+
+def _deref(value: bytes, key: bytes, obj) -> bytes | None:
+    """The dictionary value /key of `value`, following one indirect reference (a direct
+    value is returned with what follows it: enough for the patterns read from it)."""
+    m = re.search(rb"/" + key + rb"\s*(?:" + _REF + rb"|(<<|\[))", value)
+    if not m:
+        return None
+    return obj(int(m.group(1))) if m.group(1) else value[m.start(2):]
+
+
+def dest_pages(data: bytes) -> dict[str, int]:
+    """Each named destination of a PDF Chromium printed, and its page: 1 for the first page,
+    as the footer's "page N of M" counts (an `<a href="#id">` in the document links to the
+    destination named `id`, which is on the page where the element with that id starts)."""
+    trailer, obj = _objects(data)
+    root = obj(int(re.search(rb"/Root\s*" + _REF, trailer).group(1)))
+    order: dict[int, int] = {}
+
+    def walk(num: int, depth: int = 0) -> None:
+        node = obj(num)
+        if depth > 64:
+            raise ValueError("PDF page tree too deep")
+        if re.search(rb"/Type\s*/Pages\b", node):
+            kids = re.search(rb"/Kids\s*\[(.*?)\]", node, re.S).group(1)
+            for kid in re.findall(_REF, kids):
+                walk(int(kid), depth + 1)
+        else:
+            order.setdefault(num, len(order) + 1)
+
+    walk(int(re.search(rb"/Pages\s*" + _REF, root).group(1)))
+    dests = _deref(root, b"Dests", obj)
+    if dests is None:
+        return {}
+    pages = {}
+    for name, page in re.findall(rb"/([^\s/\[\]<>(){}%]+)\s*(?:<<\s*/D\s*)?\[\s*" + _REF, dests):
+        name = _NAME_ESCAPE.sub(lambda g: bytes([int(g.group(1), 16)]), name).decode("utf-8")
+        if int(page) in order:
+            pages[name] = order[int(page)]
+    return pages
+
+
+def _toc_numbers(data: bytes, targets: list[str]) -> dict[str, int]:
+    pages = dest_pages(data)
+    missing = [t for t in targets if t not in pages]
+    if missing:
+        raise RuntimeError(f"PDF edition: no destination for contents entries {missing[:5]}")
+    return {t: pages[t] for t in targets}
+
+
+# Run by Playwright (the page's own scripts stay disabled). The draft paints nothing: hidden
+# boxes are laid out as shown ones, and Chromium places destinations by layout, not paint.
+_DRAFT = """() => { const s = document.createElement('style'); s.id = 'fraudbook-pdf-draft';
+  s.textContent = 'body * { visibility: hidden !important; }'; document.head.append(s); }"""
+# Shows the document again and fills the reserved boxes.
+_FILL_TOC = f"""numbers => {{ document.getElementById('fraudbook-pdf-draft')?.remove();
+  for (const s of document.querySelectorAll('span.{TOC_PAGE}'))
+    s.textContent = String(numbers[s.dataset.target]); }}"""
+
+
+def _print_pdf(document: str, out: Path, title: str, edition: str) -> int:
+    """Print `document` into `out`, its contents numbered; return how many prints it took."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -179,13 +320,34 @@ def _print_pdf(document: str, out: Path, title: str, edition: str) -> None:
                 foot = ('<div style="font-size:8px;width:100%;text-align:center;color:#444;">'
                         f'{html.escape(title)}, edition {html.escape(edition)} &#8212; page '
                         '<span class="pageNumber"></span> of <span class="totalPages"></span></div>')
-                page.pdf(path=str(partial), format="A4", print_background=True,
-                         display_header_footer=True, header_template="<span></span>",
-                         footer_template=foot, outline=True, tagged=True,
-                         margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+
+                prints = [0]
+
+                def print_to(path: Path, final: bool) -> bytes:
+                    prints[0] += 1
+                    page.pdf(path=str(path), format="A4", print_background=True,
+                             display_header_footer=True, header_template="<span></span>",
+                             footer_template=foot, outline=final, tagged=final,
+                             margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+                    return path.read_bytes()
+
+                targets, numbers = toc_targets(document), {}
+                if targets:  # the draft: where each contents target lands, the numbers' boxes blank
+                    page.evaluate(_DRAFT)
+                    numbers = _toc_numbers(print_to(partial, final=False), targets)
+                for attempt in range(1, PRINTS):
+                    page.evaluate(_FILL_TOC, numbers)
+                    printed = _toc_numbers(print_to(partial, final=True), targets)
+                    if printed == numbers:
+                        break
+                    if attempt == PRINTS - 1:
+                        moved = {t: (numbers[t], printed[t]) for t in targets if printed[t] != numbers[t]}
+                        raise RuntimeError(f"PDF edition: contents page numbers do not settle: {moved}")
+                    numbers = printed
             finally:
                 browser.close()
         shutil.move(str(partial), str(out))
+    return prints[0]
 
 
 def build_pdf(html_dir: Path, *, title: str, edition: str, date: str, digest: str, log=print) -> Path:
@@ -202,7 +364,7 @@ def build_pdf(html_dir: Path, *, title: str, edition: str, date: str, digest: st
     # Playwright's sync API refuses to run where an asyncio loop runs (a caller's own
     # Playwright, a notebook): print from a thread of our own.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(_print_pdf, document, out, title, edition).result()
+        prints = pool.submit(_print_pdf, document, out, title, edition).result()
     stamp.write_text(digest)
-    log(f"PDF edition written: {out.name} ({out.stat().st_size // 1024} KB)")
+    log(f"PDF edition written: {out.name} ({out.stat().st_size // 1024} KB, {prints} prints)")
     return out

@@ -22,7 +22,6 @@ from ..kit.dates import when
 from ..kit.escape import href, html_text
 from ..kit.names import names
 
-REGISTER_PAGE = "data-and-methods.html"
 KINDS = ("corrected", "re-sourced", "merged", "withdrawn", "added")
 KIND_WORDS = {  # (one, several)
     "added": ("addition", "additions"), "corrected": ("correction", "corrections"),
@@ -164,7 +163,7 @@ def subject_html(subject_id: str, ds: Dataset, meta: pd.DataFrame) -> str:
             words += f" ({where})"
         except KeyError:
             pass
-        return f'<a href="{REGISTER_PAGE}#figure-{html_text(subject_id)}">{html_text(words)}</a>'
+        return f'<a href="{html_text(text.register_href(subject_id, r["period_end"]))}">{html_text(words)}</a>'
     if subject_id in ds.events.index:
         e = ds.events.loc[subject_id]
         return html_text(f"Event: {e['title']} ({when(e['date'])})")

@@ -4,8 +4,7 @@ source), a dot plot where the figures share one unit (marks from fraudbook.kit.q
 and a MyST label `conflict-<conflict_id>` on its heading so any page can link to it with {ref}.
 
 Nothing here computes a new figure: positions on a chart are the stated numbers times their
-scale. The register the figure ids link to is on the data-and-methods page
-(fraudbook.chapters.data_and_methods).
+scale. The register the figure ids link to is its own page (fraudbook.chapters.register).
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ DIFFERS_WORDS = {
     "attribution": "the attribution (the same figure credited to different sources)",
 }
 # The page holding the register of figures (same folder in the site): figure ids link there.
-REGISTER_PAGE = "data-and-methods.html"
 
 
 def select_conflicts(conflicts: pd.DataFrame, show_all: bool = True,
@@ -56,15 +54,13 @@ def conflict_figures(ds: Dataset, conflict: pd.Series, meta: pd.DataFrame | None
     figs["book_uses"] = ["yes" if fid == uses else "" for fid in figs.index]
     figs["used"] = [("The book uses this figure" if fid == uses else "Another figure") if uses
                     else "Shown side by side" for fid in figs.index]
-    figs["what_html"] = [html_text(r.indicator_title) + escape.small(html_text(r.where))
-                         for r in figs.itertuples()]
+    # What is counted links to the figure's row in the register (its name says where to).
+    figs["what_html"] = [f'<a href="{html_text(text.register_href(fid, r.period_end))}">'
+                         f"{html_text(r.indicator_title)}</a>" + escape.small(html_text(r.where))
+                         for fid, r in zip(figs.index, figs.itertuples(), strict=True)]
     figs["amount_html"] = [f"<strong>{html_text(r.amount)}</strong>" + escape.small(html_text(r.period_text))
                            for r in figs.itertuples()]
     figs["source_cell"] = [r.source_html + escape.small(html_text(r.source_quality)) for r in figs.itertuples()]
-    figs["figure_link"] = [f'<a href="{REGISTER_PAGE}#figure-{html_text(fid)}" '
-                           # The accessible name starts with the visible word (WCAG 2.5.3).
-                           f'aria-label="Link to the register: {html_text(r.indicator_title)}, '
-                           f'{html_text(r.amount)}">Link</a>' for fid, r in zip(figs.index, figs.itertuples(), strict=True)]
     return figs
 
 
@@ -74,7 +70,7 @@ def book_uses_text(conflict: pd.Series, figs: pd.DataFrame) -> str:
     if blank(uses):
         return "none of them alone: where the topic comes up, the book shows them side by side."
     r = figs.loc[uses]
-    return (f'{text.statement(r)} (<a href="{REGISTER_PAGE}#figure-{html_text(uses)}">its entry '
+    return (f'{text.statement(r)} (<a href="{html_text(text.register_href(uses, r["period_end"]))}">its entry '
             "in the register of figures</a>).")
 
 
@@ -88,9 +84,10 @@ def conflict_body_html(conflict: pd.Series, figs: pd.DataFrame) -> str:
     )
     table = page.html_table(
         figs.reset_index(),
-        {"figure_link": "In the register", "what_html": "What is counted, where", "amount_html": "Amount as stated, period",
+        {"what_html": "What is counted (linked to its entry in the register), where",
+         "amount_html": "Amount as stated, period",
          "source_cell": "Source (hover for the quote), kind of source", "book_uses": "Used by the book"},
-        raw_html=("figure_link", "what_html", "amount_html", "source_cell"),
+        raw_html=("what_html", "amount_html", "source_cell"),
         caption=f"The figures of this disagreement: {conflict['topic']}",
     )
     return f'<div class="fraudbook-conflict">{paras}{table}</div>'

@@ -141,6 +141,170 @@ def static_svg(spec: dict, prefix: str) -> tuple[str, int, int]:
     return head + label + svg[head_end:], width, height
 
 
+# A phone's layout: the plotting area this wide (px), so that with its axis labels and
+# padding the drawing fits a 360 px screen at about its own size (text stays readable);
+# titles wrapped at this many characters; legends below.
+NARROW_WIDTH = 290
+NARROW_TITLE_CHARS = 38
+NARROW_MEDIA = "(max-width: 600px)"
+
+
+def _wrap_words(text: str, width: int) -> list[str]:
+    lines, cur = [], ""
+    for word in str(text).split():
+        if cur and len(cur) + 1 + len(word) > width:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}".strip()
+    return lines + ([cur] if cur else [])
+
+
+def _wrapped(value, width: int):
+    """A title or subtitle (text or list of lines) as lines of at most `width` characters."""
+    if isinstance(value, list):
+        return [w for line in value for w in _wrap_words(line, width)]
+    return _wrap_words(value, width) if value else value
+
+
+NARROW_LABEL_CHARS = 28
+# The least plotting area left beside names on the left.
+NARROW_MIN_PLOT = 150
+
+
+def _label_expr(values, width: int, split_bar: bool) -> str | None:
+    """A Vega labelExpr that writes each long label in lines of at most `width` characters
+    (a multi-line label is an array of lines); None when no label needs it."""
+    cases = []
+    for v in dict.fromkeys(str(x) for x in values):
+        parts = v.split("|") if split_bar else [v]
+        lines = [w for part in parts for w in (_wrap_words(part, width) or [""])]
+        if len(lines) > 1 or split_bar:
+            cases.append((v, lines))
+    if not cases or all(len(lines) == 1 and not split_bar for _, lines in cases):
+        return None
+    # (datum.label) in brackets: Vega-Lite writes a panel header's label expression in its
+    # place unbracketed, which would bind to the comparison.
+    out = "split((datum.label), '|')" if split_bar else "(datum.label)"
+    for v, lines in reversed(cases):
+        arr = "[" + ", ".join(json.dumps(x) for x in lines) + "]"
+        out = f"(datum.label) === {json.dumps(v)} ? {arr} : ({out})"
+    return out
+
+
+def _field_values(spec: dict, field: str) -> list:
+    values = []
+    for rows in (spec.get("datasets") or {}).values():
+        values += [r[field] for r in rows if isinstance(r, dict) and isinstance(r.get(field), str)]
+    data = spec.get("data")
+    if isinstance(data, dict) and isinstance(data.get("values"), list):
+        values += [r[field] for r in data["values"] if isinstance(r, dict) and isinstance(r.get(field), str)]
+    return values
+
+
+def _left_labels(node, spec: dict) -> list[str]:
+    """The labels of a y axis of names (nominal or ordinal), anywhere in the chart."""
+    if isinstance(node, list):
+        return [x for n in node for x in _left_labels(n, spec)]
+    if not isinstance(node, dict):
+        return []
+    enc = node.get("encoding") if isinstance(node.get("encoding"), dict) else {}
+    y = enc.get("y")
+    found = []
+    if isinstance(y, dict) and y.get("type") in ("nominal", "ordinal") and y.get("axis", {}) is not None:
+        scale = y.get("scale") if isinstance(y.get("scale"), dict) else {}
+        values = (scale.get("domain") if isinstance(scale.get("domain"), list)
+                  else y["sort"] if isinstance(y.get("sort"), list)
+                  else _field_values(spec, y.get("field")))
+        found += [str(v) for v in values] or ["x" * NARROW_LABEL_CHARS]
+    return found + [x for k, v in node.items() if k not in ("datasets", "data", "config")
+                    for x in _left_labels(v, spec)]
+
+
+def narrow_spec(spec: dict) -> dict:
+    """The same chart laid out for a phone: a plotting area NARROW_WIDTH wide (a faceted chart
+    in one column, side-by-side charts one above the other), title and subtitle wrapped,
+    legends below in one column, long labels of legends, axes and panels written in several
+    lines. The data, marks and encodings are those of the wide chart."""
+    import copy
+
+    out = copy.deepcopy(spec)
+
+    def labels_of(channel: dict, field) -> list:
+        scale = channel.get("scale") if isinstance(channel.get("scale"), dict) else {}
+        if isinstance(scale.get("domain"), list):
+            return scale["domain"]
+        if isinstance(channel.get("sort"), list):
+            return channel["sort"]
+        return _field_values(out, field) if isinstance(field, str) else []
+
+    def wrap_guide(guide: dict, channel: dict, key: str) -> None:
+        if key == "legend":  # one column, below the chart
+            guide.update({"orient": "bottom", "direction": "vertical"})
+            guide.pop("columns", None)
+        guide["labelLimit"] = min(guide.get("labelLimit", NARROW_WIDTH), NARROW_WIDTH)
+        split_bar = "split(datum.label, '|')" in str(guide.get("labelExpr", ""))
+        if guide.get("labelExpr") and not split_bar:
+            return  # a number format of its own (1 k, 10 m): short already
+        expr = _label_expr(labels_of(channel, channel.get("field")), NARROW_LABEL_CHARS, split_bar)
+        if expr:
+            guide["labelExpr"] = expr
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for x in node:
+                walk(x)
+            return
+        if not isinstance(node, dict):
+            return
+        if isinstance(node.get("width"), (int, float)) and node["width"] > NARROW_WIDTH:
+            node["width"] = NARROW_WIDTH
+        for key in ("legend", "axis", "header"):
+            if isinstance(node.get(key), dict) and "field" in node:
+                wrap_guide(node[key], node, key)
+        if "facet" in node and isinstance(node.get("spec"), dict):
+            node["columns"] = 1
+        for key in ("hconcat", "concat"):
+            if key in node:
+                node["vconcat"] = node.pop(key)
+                node.pop("columns", None)
+        for key, value in node.items():
+            if key not in ("datasets", "data", "config"):
+                walk(value)
+
+    walk(out)
+    left = _left_labels(out, out)
+    if left:
+        # Names beside the bars or dots take room from the plotting area (about 7 px a
+        # character, at most one wrapped line's worth).
+        longest = max(len(line) for v in left for part in v.split("|")
+                      for line in (_wrap_words(part, NARROW_LABEL_CHARS) or [""]))
+        room = max(NARROW_MIN_PLOT, NARROW_WIDTH - 7 * longest - 16)
+        for node in (out, out.get("spec") if isinstance(out.get("spec"), dict) else {}):
+            if isinstance(node.get("width"), (int, float)):
+                node["width"] = min(node["width"], room)
+    title = out.get("title")
+    if isinstance(title, dict):
+        title["text"] = _wrapped(title.get("text", ""), NARROW_TITLE_CHARS)
+        sub = title.get("subtitle")
+        if sub:
+            title["subtitle"] = _wrapped(" ".join(sub) if isinstance(sub, list) else sub,
+                                         NARROW_TITLE_CHARS + 8)
+    elif title:
+        out["title"] = _wrapped(title, NARROW_TITLE_CHARS)
+    config = out.setdefault("config", {})
+    view = config.setdefault("view", {})
+    view["continuousWidth"] = min(view.get("continuousWidth", NARROW_WIDTH), NARROW_WIDTH)
+    view["discreteWidth"] = min(view.get("discreteWidth", NARROW_WIDTH), NARROW_WIDTH)
+    # Several legends stack below the chart, each in one column.
+    config.setdefault("legend", {}).update({
+        "orient": "bottom", "direction": "vertical", "labelLimit": NARROW_WIDTH, "columns": 1,
+        "layout": {"bottom": {"direction": "vertical", "anchor": "start"}}})
+    config.setdefault("axis", {}).setdefault("labelLimit", NARROW_WIDTH // 2)
+    config.setdefault("header", {}).setdefault("labelLimit", NARROW_WIDTH)
+    return out
+
+
 def chart_html(spec: dict) -> str:
     """The HTML for one chart: a stable-id container holding its drawing made at build time
     (static SVG: it paints with the text, prints and needs no JavaScript), links to its SVG

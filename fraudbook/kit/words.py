@@ -24,8 +24,20 @@ from ..data.load import blank, strength
 from . import escape, qualifiers
 from .dates import when
 
-# The page whose table of sources anchors every source as #source-<source_id>.
-SOURCE_LIST_PAGE = "data-and-methods.html"
+# The pages other pages link into (all pages live in book/, side by side): the list of
+# sources (rows `source-<id>`), the register of figures (rows `figure-<id>`), the
+# disagreements (`conflict-<id>`) and the changes (`change-<id>`).
+SOURCE_LIST_PAGE = "sources.html"
+REGISTER_PAGE = "register.html"
+# The register of figures is split by the year a figure's period ends, so that no page is
+# heavy on a phone: a figure's row is on exactly one part; REGISTER_PAGE holds the newest.
+REGISTER_SPLIT_YEAR = 2025
+REGISTER_PARTS = {
+    "recent": (REGISTER_PAGE, f"periods ending in {REGISTER_SPLIT_YEAR} or later"),
+    "earlier": ("register-earlier.html", f"periods ending before {REGISTER_SPLIT_YEAR}"),
+}
+DISAGREEMENTS_PAGE = "disagreements.html"
+CHANGES_PAGE = "changes.html"
 
 QUALIFIER_WORDS = qualifiers.WORDS
 UNIT_WORDS = {
@@ -110,13 +122,17 @@ def strength_of(row: pd.Series) -> str:
     return "" if blank(kind) or kind not in schema.STRENGTH else strength(str(kind))
 
 
-def strength_mark(strength_text: str) -> str:
-    """The compact mark of a source's strength, as HTML ('' when unknown)."""
+def strength_mark(strength_text: str, explained: bool = True) -> str:
+    """The compact mark of a source's strength, as HTML ('' when unknown). `explained` adds
+    the strength in words as its tooltip (the register, which prints every quote, leaves it
+    out: the marks are explained on the Data and methods page)."""
     if blank(strength_text):
         return ""
     s = escape.html_text(strength_text)
-    why = escape.html_text(f"Source strength: {strength_text} ({STRENGTH_WORDS.get(strength_text, '')})")
     css = "fraudbook-strength fraudbook-strength-" + re.sub(r"[^a-z]+", "-", str(strength_text))
+    if not explained:
+        return f'<span class="{css}">{s}</span>'
+    why = escape.html_text(f"Source strength: {strength_text} ({STRENGTH_WORDS.get(strength_text, '')})")
     return f'<span class="{css}" title="{why}">{s}</span>'
 
 
@@ -199,11 +215,10 @@ def source_link(row: pd.Series, citations: list[dict] | None = None, hover: bool
     kind_strength = strength_of(row)
     if not kind_strength and cits and cits[0].get("source_kind") in schema.STRENGTH:
         kind_strength = strength(cits[0]["source_kind"])
-    mark = (" " + strength_mark(kind_strength)) if kind_strength else ""
+    mark = (" " + strength_mark(kind_strength, explained=hover)) if kind_strength else ""
     tip = f' title="{title}"' if title else ""
     if blank(url):
-        # No web address is known: link to the source's entry in the book's list of sources
-        # (every page lives in book/, next to data-and-methods).
+        # No web address is known: link to the source's entry in the book's list of sources.
         sid = row.get("source_id")
         if blank(sid):
             return f'<span{tip}>{label}</span>{mark}'
@@ -219,19 +234,36 @@ def statement(row: pd.Series) -> str:
             f"({source_link(row)})")
 
 
+def register_part(period_end) -> str:
+    """The part of the register ('recent' or 'earlier') that holds a figure whose period ends
+    on `period_end` (YYYY, YYYY-MM or YYYY-MM-DD)."""
+    year = str(period_end)[:4]
+    return "earlier" if year.isdigit() and int(year) < REGISTER_SPLIT_YEAR else "recent"
+
+
+def register_href(figure_id: str, period_end) -> str:
+    """The address of a figure's row in the register, from any page of the book."""
+    return f"{REGISTER_PARTS[register_part(period_end)][0]}#figure-{figure_id}"
+
+
+def figure_label(row: pd.Series) -> str:
+    """A figure in words for a reader: 'Fraud cases solved in China: 464,000 cases'."""
+    return f"{row['indicator_title']}: {amount(row)}"
+
+
 def cite_line(row: pd.Series, book: str, edition: str, accessed: str) -> str:
     """A citation a reader can copy, as plain text: 'Fraud cases solved in China: 464,000
-    cases in 2022. Xinhua, 30 May 2023. In: <book>, edition 2026.11, accessed 26 Nov 2026.'"""
+    cases in 2022. Source: Xinhua, 30 May 2023, <its address>. In: <book>, edition 2026.11,
+    accessed 26 Nov 2026.' The source's title is left out: its publisher, day and address
+    find it, and the register prints 232 of these lines."""
     what = _one_line(row.get("indicator_title", ""))
     where = _one_line(row.get("where", ""))
     if where and where.split(" (")[0] in what:
         where = ""
     head = f"{what}{', ' + where if where else ''}: " if what else ""
     src = _one_line(source_label(row))
-    title = _one_line(str(row.get("source_title", "")).strip())
-    src_full = f"{src}, \u201c{title}\u201d" if title else src
     url = row.get("source_url")
-    return (f"{head}{amount(row)} {period(row)}. Source: {src_full}"
+    return (f"{head}{amount(row)} {period(row)}. Source: {src}"
             + ("" if blank(url) else f", {url}") + f". In: {book}, edition {edition}, "
             f"accessed {accessed}.")
 

@@ -78,9 +78,12 @@ def open_page(browser, server):
         page.on("pageerror", lambda e: record.page_errors.append(str(e)))
         page.goto(f"{server}/{path}", wait_until="load")
         if wait_charts:
-            # Every chart is drawn at build time (static SVG); the script marks it once running.
+            # Every chart is drawn at build time (an SVG file in a <picture>); wait until each
+            # drawing has loaded.
             page.wait_for_function(
-                "[...document.querySelectorAll('div.fraudbook-chart')].every(d => d.querySelector('svg'))",
+                "[...document.querySelectorAll('div.fraudbook-chart')].every(d => {"
+                " const i = d.querySelector('.fraudbook-chart-static img');"
+                " return d.querySelector('svg') || (i && i.complete && i.naturalWidth > 0); })",
                 timeout=30_000)
         return page, record
 

@@ -29,9 +29,22 @@ def test_every_chart_has_a_static_drawing_in_the_html(built_site: Path):
         text = (built_site / path).read_text(encoding="utf-8")
         for m in re.finditer(r'<div class="fraudbook-chart" id="(chart-[0-9a-f]+)"', text):
             charts += 1
-            static = re.match(r'<div class="fraudbook-chart"[^>]*><div class="fraudbook-chart-static">'
-                              r'<svg class="fraudbook-chart-svg"[^>]*viewBox="0 0 \d+ \d+"', text[m.start():])
-            assert static, f"{path}: chart {m.group(1)} has no static SVG drawing"
+            # The drawing made at build time, in a <picture>: the phone layout on a narrow
+            # screen, the wide one otherwise; both files beside the page, the HTML holds neither.
+            static = re.match(r'<div class="fraudbook-chart"([^>]*)><div class="fraudbook-chart-static"><picture>'
+                              r'<source media="\(max-width: 600px\)" srcset="([^"]+)" width="(\d+)" height="\d+">'
+                              r'<img src="([^"]+)" width="(\d+)" height="\d+" alt=""', text[m.start():])
+            assert static, f"{path}: chart {m.group(1)} has no static drawing"
+            attrs, narrow, narrow_w, wide, wide_w = static.groups()
+            for rel in (narrow, wide):
+                svg = ((built_site / path).parent / rel).read_text(encoding="utf-8")
+                assert svg.startswith("<svg") and re.search(r'viewBox="0 0 \d+ \d+"', svg[:500]), rel
+            # The phone drawing fits a 360 px screen at no less than 80% of its size.
+            assert int(narrow_w) <= 450, f"{path}: {narrow} is {narrow_w} px wide"
+            for key in ("data-spec", "data-narrow-spec"):
+                spec = re.search(f'{key}="([^"]+)"', attrs).group(1)
+                assert json.loads(((built_site / path).parent / spec).read_text(encoding="utf-8"))["$schema"]
+        assert 'class="fraudbook-chart-spec"' not in text, f"{path} still carries a chart's spec inline"
         if "fraudbook-chart" in text:
             assert "vendor/vega-bundle.js" not in text, f"{path} loads Vega from its HTML"
         assert "fontawesome.js" not in text, f"{path} loads Font Awesome's script"
@@ -114,15 +127,23 @@ def test_source_panel_opens_from_the_keyboard_and_closes_with_escape(open_page):
     assert record.page_errors == [] and record.console_errors == []
 
 
-@pytest.mark.parametrize("path", ["book/index.html", "book/losses.html", "book/geography.html"])
-def test_every_chart_is_visible_without_javascript(open_page, path):
-    page, _ = open_page(path, javascript=False, width=390)
+@pytest.mark.parametrize("path", ["book/index.html", "book/losses.html", "book/geography.html",
+                                  "book/disagreements.html"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_chart_is_visible_without_javascript(open_page, path, width):
+    page, _ = open_page(path, javascript=False, width=width)
     charts = page.locator("div.fraudbook-chart")
     assert charts.count() >= 1
+    layout = "-narrow.svg" if width <= 600 else "-wide.svg"
     for i in range(charts.count()):
-        box = charts.nth(i).locator("svg.fraudbook-chart-svg").bounding_box()
+        img = charts.nth(i).locator(".fraudbook-chart-static img")
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle(),
+                               timeout=5_000)
+        assert img.evaluate("img => img.currentSrc").endswith(layout), f"{path}: chart {i} not the {layout} drawing"
+        box = img.bounding_box()
         assert box and box["width"] > 100 and box["height"] > 50, f"{path}: chart {i} not visible: {box}"
-        assert box["width"] <= 390, f"{path}: chart {i} wider than the phone"
+        assert box["width"] <= width, f"{path}: chart {i} wider than the screen"
 
 
 def _pdf_strings(data: bytes) -> list[str]:

@@ -1,0 +1,205 @@
+"""The chapter "Every figure": the register of every figure in the data, in two parts by the
+year the figure's period ends (fraudbook.kit.words.REGISTER_PARTS; the template's `part`),
+a row each with a
+readable label that is also the row's permalink (`#figure-<FIGURE_ID>`; the id is never
+shown), its amount, period and place, every citation (primary first) with its strength
+mark and the sentence that states the figure, the disagreements and corrections it takes
+part in, and a one-line citation to copy. The filter menus (_static/fraudbook-register.js,
+loaded by the page itself) narrow it by country, what is counted, kind of source and year;
+without script the full table shows.
+
+Its own page, apart from Data and methods, so that neither is heavy on a phone. Nothing here
+computes a new figure.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..data import claims
+from ..data.load import Dataset, split_list
+from ..kit import escape, names, page
+from ..kit import words as text
+from ..kit.escape import html_text
+
+TABLE_ID = "fraudbook-register"
+PARTS = tuple(text.REGISTER_PARTS)
+
+
+def _conflict_links(ds: Dataset) -> dict[str, list[str]]:
+    links: dict[str, list[str]] = {}
+    for cid, c in ds.conflicts.iterrows():
+        for fid in split_list(c["figure_ids"]):
+            links.setdefault(fid, []).append(
+                f'<a href="{text.DISAGREEMENTS_PAGE}#conflict-{html_text(cid)}">{html_text(c["topic"])}</a>')
+    return links
+
+
+CHANGE_WORDS = {"corrected": "Corrected", "re-sourced": "Re-sourced", "withdrawn": "Withdrawn",
+                "merged": "Merged", "added": "Added"}
+
+
+def _change_links(ds: Dataset) -> dict[str, list[str]]:
+    """For each figure, links to the entries of the changes ledger that concern it (never
+    the added entries: every figure was added once), in words with the date."""
+    links: dict[str, list[str]] = {}
+    changes = getattr(ds, "changes", None)
+    if changes is None or changes.empty:
+        return links
+    for cid, c in changes.iterrows():
+        kind = str(c.get("kind", ""))
+        if kind == "added":
+            continue
+        word = CHANGE_WORDS.get(kind, kind.capitalize())
+        links.setdefault(str(c["subject_id"]), []).append(
+            f'<a href="{text.CHANGES_PAGE}#change-{html_text(cid)}">'
+            f"{html_text(word)} {html_text(text.when(c['date']))}</a>")
+    return links
+
+
+def citations_html(ds: Dataset, fid: str, show_quotes: bool = True) -> str:
+    """A figure's citations, the primary first (the column says so) and each other one after
+    "also reported by": each source linked, with its strength mark and (with `show_quotes`)
+    the sentence that states the figure; a sentence already printed for an earlier citation
+    of the same figure is not printed again."""
+    items, seen = [], set()
+    for _, c in ds.citations_of(fid).iterrows():
+        row = c.copy()
+        row["figure_id"] = fid
+        link = text.source_link(row, citations=[], hover=not show_quotes)  # quotes print below it
+        said = " ".join(str(c["quote"]).split())
+        if not show_quotes:
+            quote = ""
+        elif said in seen:
+            quote = '<br><span class="fraudbook-quote">(the same sentence)</span>'
+        else:
+            quote = f'<br><q class="fraudbook-quote">{html_text(said)}</q>'
+        seen.add(said)
+        role = "" if c["role"] == "primary" else "also reported by "
+        items.append(f"<li>{role}{link}{quote}</li>")
+    return f'<ul class="fraudbook-citations">{"".join(items)}</ul>'
+
+
+def in_part(meta: pd.DataFrame, part: str) -> pd.DataFrame:
+    """The figures whose rows are on one part of the register."""
+    if part not in text.REGISTER_PARTS:
+        raise ValueError(f"part: '{part}' is not one of {', '.join(text.REGISTER_PARTS)}")
+    return meta[[text.register_part(e) == part for e in meta["period_end"]]]
+
+
+def register(ds: Dataset, meta: pd.DataFrame | None = None, show_quotes: bool = True,
+             book: str = "", accessed: str = "") -> pd.DataFrame:
+    """Every figure with display columns: a readable label (no id) linking to its own row,
+    its citations, the disagreements and corrections it takes part in, a one-line citation
+    to copy, and the values the register's filters read (country, indicator, kind of source,
+    year)."""
+    meta = ds.figures_with_meta() if meta is None else meta
+    r = page.statements(meta, ds.geographies)
+    conflicts, changes = _conflict_links(ds), _change_links(ds)
+    r["conflicts_html"] = [", ".join(conflicts.get(fid, [])) for fid in r.index]
+    r["changes_html"] = [", ".join(changes.get(fid, [])) for fid in r.index]
+    r = r.reset_index()
+    ed = claims.edition()
+    r["label"] = [text.figure_label(x) for _, x in r.iterrows()]
+    # The label is the permalink: its text names the figure, so no extra "Link" per row.
+    r["figure_html"] = [
+        f'<a href="#figure-{html_text(x["figure_id"])}">'
+        f"<strong>{html_text(x['indicator_title'])}</strong></a>: {html_text(x['amount'])}"
+        + escape.small(html_text(f"{x['period_text']}; {x['where']}"))
+        for _, x in r.iterrows()]
+    r["citations_html"] = [citations_html(ds, fid, show_quotes) for fid in r["figure_id"]]
+    r["source_cell"] = [x.citations_html
+                        + (escape.small("Disagreements: " + x.conflicts_html) if x.conflicts_html else "")
+                        + (escape.small("Changes: " + x.changes_html) if x.changes_html else "")
+                        for x in r.itertuples()]
+    r["cite_text"] = [text.cite_line(x, book, ed, accessed) for _, x in r.iterrows()]
+    r["cite_html"] = [cite_html(t, accessed) for t in r["cite_text"]]
+    # What the filters read: names (not codes), titles, kinds in words, years.
+    r["f_country"] = ["|".join(names.name(c, ds.geographies) for c in split_list(g))
+                      for g in r["geography"]]
+    r["f_indicator"] = r["indicator_title"]
+    r["f_kind"] = [text.KIND_WORDS.get(k, k) for k in r["source_kind"]]
+    r["f_year"] = [str(e)[:4] for e in r["period_end"]]
+    return r
+
+
+def cite_html(cite_text: str, accessed: str) -> str:
+    """The one-line citation, folded under 'Cite'; its access date in a span that
+    _static/fraudbook-register.js sets to the reader's day (the edition's day without script)."""
+    safe = html_text(cite_text)
+    tail = html_text(f"accessed {accessed}.")
+    if accessed and safe.endswith(tail):
+        safe = (safe[: -len(tail)] + f'accessed <span class="fraudbook-accessed">'
+                f"{html_text(accessed)}</span>.")
+    return f'<details class="fraudbook-cite"><summary>Cite</summary><p>{safe}</p></details>'
+
+
+FILTERS = (("f_country", "Country or area"), ("f_indicator", "What is counted"),
+           ("f_kind", "Kind of source"), ("f_year", "Year (end of period)"))
+
+
+def filter_options(reg: pd.DataFrame, col: str) -> list[str]:
+    """The values a filter menu offers, in its order (years newest first)."""
+    return sorted({v for cell in reg[col] for v in str(cell).split("|") if v},
+                  reverse=col == "f_year")
+
+
+def _codes(reg: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Each filter's values as short codes (their place in the menu): a row carries the
+    code, not the words, so that 232 rows do not repeat long titles."""
+    return {col: {v: str(i) for i, v in enumerate(filter_options(reg, col))} for col, _ in FILTERS}
+
+
+def filter_form(reg: pd.DataFrame, table_id: str = TABLE_ID) -> str:
+    """The register's filter: one menu per filter, its options from the data, hidden until
+    _static/fraudbook-register.js shows it (without script the full table shows)."""
+    codes = _codes(reg)
+    parts = []
+    for col, label in FILTERS:
+        opts = "".join(f'<option value="{codes[col][v]}">{html_text(v)}</option>'
+                       for v in filter_options(reg, col))
+        parts.append(f'<label>{html_text(label)} <select data-filter="{col[2:]}">'
+                     f'<option value="">All</option>{opts}</select></label>')
+    return (f'<form class="fraudbook-register-filter" data-table="{html_text(table_id)}" hidden>'
+            + " ".join(parts) + ' <output aria-live="polite"></output></form>')
+
+
+def with_filter_values(table_html: str, reg: pd.DataFrame) -> str:
+    """The register's HTML table with each row's filter codes as data- attributes."""
+    codes = _codes(reg)
+    out = table_html
+    for _, x in reg.iterrows():
+        anchor = f'<tr id="figure-{html_text(x["figure_id"])}">'
+        attrs = " ".join(
+            f'data-{col[2:]}="' + "|".join(codes[col][v] for v in str(x[col]).split("|") if v) + '"'
+            for col, _ in FILTERS)
+        out = out.replace(anchor, anchor[:-1] + " " + attrs + ">", 1)
+    return out
+
+
+def other_parts(part: str) -> list[tuple[str, str]]:
+    """(page, words) of the register's other parts."""
+    return [v for k, v in text.REGISTER_PARTS.items() if k != part]
+
+
+def part_sentence(part: str, n: int) -> str:
+    """'This part holds the 104 figures for periods ending in 2025 or later; those for
+    periods ending before 2025 are in the other part.' (HTML, for the page's prose)."""
+    others = "; ".join(f'those for {html_text(words)} are in <a href="{page_}">the other part</a>'
+                       for page_, words in other_parts(part))
+    return (f"This part holds the {n:,} figures for {html_text(text.REGISTER_PARTS[part][1])}"
+            + (f"; {others}." if others else "."))
+
+
+def register_html(reg: pd.DataFrame, part: str = "recent") -> str:
+    """The filter menus and the register's table, as one HTML block. The table names the
+    other parts, where _static/fraudbook-register.js sends a link to a row not on this one."""
+    cols = {"figure_html": "Figure, period and place", "source_cell": "Sources (primary first)",
+            "cite_html": "Cite"}
+    table = page.html_table(reg, cols, raw_html=tuple(cols), row_id=lambda r: f"figure-{r['figure_id']}",
+                            caption=f"The register of figures for {text.REGISTER_PARTS[part][1]}")
+    # Only the newest part forwards a missing row (the other parts never send it back).
+    other = " ".join(p for p, _ in other_parts(part)) if part == PARTS[0] else ""
+    return (filter_form(reg) + f'<div id="{TABLE_ID}" data-other="{html_text(other)}">'
+            + with_filter_values(table, reg) + "</div>"
+            + '<script src="../_static/fraudbook-register.js" defer></script>')

@@ -1,0 +1,86 @@
+"""Charts on a phone: the layout drawn for narrow screens (fraudbook.kit.charts.narrow_spec),
+and the build moving each chart's drawings and specs out of its page (fraudbook.build.lighten)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from fraudbook.build import lighten
+from fraudbook.kit import charts
+
+LONG = "Fraud suspects handed over from Myanmar to China (running total)"
+
+
+def _width(spec: dict) -> float:
+    svg = vlc.vegalite_to_svg(spec)
+    return float(re.match(r'<svg[^>]*?width="([\d.]+)"', svg).group(1))
+
+
+def _chart() -> dict:
+    charts.enable()
+    df = pd.DataFrame({"what": [LONG, "Short", LONG + " and more words still"],
+                       "n": [3, 5, 8], "year": ["2021", "2022", "2023"]})
+    return (alt.Chart(df, title=alt.Title("A title long enough to need more than one line on a phone",
+                                          subtitle="And a subtitle that also runs on for a while, well past the edge"))
+            .mark_point()
+            .encode(x=alt.X("year:N"), y=alt.Y("n:Q"),
+                    color=alt.Color("what:N", legend=alt.Legend(orient="right", labelLimit=600)))
+            .properties(width=640)).to_dict()
+
+
+def test_the_phone_layout_fits_a_small_screen_and_keeps_every_word():
+    wide = _chart()
+    narrow = charts.narrow_spec(wide)
+    assert _width(wide) > 700
+    assert _width(narrow) <= 400
+    assert narrow["width"] == charts.NARROW_WIDTH
+    assert all(len(line) <= charts.NARROW_TITLE_CHARS for line in narrow["title"]["text"])
+    legend = narrow["encoding"]["color"]["legend"]
+    assert legend["orient"] == "bottom" and legend["direction"] == "vertical"
+    # Long names are written in lines, never cut: every word of every name is in the drawing.
+    svg = vlc.vegalite_to_svg(narrow)
+    assert "…" not in svg
+    words = " ".join(re.sub(r"<[^>]+>", " ", m) for m in re.findall(r"<text[^>]*>.*?</text>", svg))
+    for word in (LONG + " and more words still").split():
+        assert word in words
+    # The data and the marks are those of the wide chart; the wide spec is left as it was.
+    assert narrow["datasets"] == wide["datasets"] and narrow["mark"] == wide["mark"]
+    assert wide["width"] == 640 and wide["encoding"]["color"]["legend"]["orient"] == "right"
+
+
+def test_panels_go_one_above_the_other_and_their_names_wrap():
+    charts.enable()
+    df = pd.DataFrame({"panel": [LONG, "Other"], "n": [1, 2], "year": ["2021", "2022"]})
+    wide = (alt.Chart(df).mark_bar().encode(x="year:N", y="n:Q")
+            .properties(width=300).facet(facet=alt.Facet("panel:N", header=alt.Header(labelLimit=600),
+                                                          sort=[LONG, "Other"]), columns=3)).to_dict()
+    narrow = charts.narrow_spec(wide)
+    assert narrow["columns"] == 1
+    assert "…" not in vlc.vegalite_to_svg(narrow)
+    assert _width(narrow) <= 400
+
+
+def test_the_build_moves_drawings_and_specs_out_of_the_page(tmp_path):
+    charts.enable()
+    html = charts.chart_html(_chart())
+    page = tmp_path / "book" / "p.html"
+    page.parent.mkdir()
+    caption = '<figcaption><p>A caption. Source: Xinhua, 1 May 2024.</p></figcaption>'
+    page.write_text(f"<html><body>{html}{caption}</body></html>", encoding="utf-8")
+    assert lighten.write_chart_downloads(tmp_path, "The Book", "2026.11") == 1
+    out = page.read_text(encoding="utf-8")
+    assert "<svg" not in out and "fraudbook-chart-spec" not in out
+    name = re.search(r'data-file="([^"]+)"', out).group(1)
+    figures = page.parent / "figures"
+    for suffix in ("-wide.svg", "-narrow.svg", ".json", "-narrow.json", ".svg", ".png"):
+        assert (figures / f"{name}{suffix}").exists(), suffix
+    assert f'srcset="figures/{name}-narrow.svg"' in out and f'<img src="figures/{name}-wide.svg"' in out
+    assert json.loads((figures / f"{name}-narrow.json").read_text())["width"] == charts.NARROW_WIDTH
+    # A second pass (an unchanged page in an incremental build) changes nothing.
+    assert lighten.write_chart_downloads(tmp_path, "The Book", "2026.11") == 0
+    assert page.read_text(encoding="utf-8") == out
