@@ -62,14 +62,14 @@ def test_pages_hold_no_machine_paths_and_load_nothing_from_other_hosts(site):
 
 
 def test_charts_are_served_locally(site):
-    # Charts are drawn at build time (inline SVG); the Vega bundle, served from the site itself,
+    # Charts are drawn at build time (SVG files in a <picture>); the Vega bundle, served from the site itself,
     # is fetched by the deferred drawing script only to add interaction, and only on chart pages.
     bundle = site / "_static" / "vendor" / "vega-bundle.js"
     assert bundle.exists() and bundle.stat().st_size > 100_000
     script = (site / "_static" / "fraudbook-charts.js").read_text(encoding="utf-8")
     assert '"vendor/vega-bundle.js"' in script
     index = (site / "book" / "index.html").read_text(encoding="utf-8")
-    assert 'class="fraudbook-chart"' in index and "<svg" in index
+    assert 'class="fraudbook-chart"' in index and '<picture><source media=' in index
     assert re.search(r'<script defer="defer" src="[^"]*_static/fraudbook-charts\.js', index)
     about = (site / "book" / "about.html").read_text(encoding="utf-8")
     assert "fraudbook-charts.js" not in about and "vega-bundle" not in about

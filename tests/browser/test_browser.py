@@ -151,3 +151,24 @@ def test_page_metadata(built_site: Path):
         assert 'rel="icon"' in html, f"{path}: no favicon"
         assert re.search(r"Data last updated: <time datetime=\"\d{4}-\d{2}-\d{2}\">", html), \
             f"{path}: no data date in the footer"
+
+
+def test_a_link_to_an_earlier_figure_finds_its_row_on_the_other_part(open_page):
+    """Source panels link every figure to the register's newest part; a figure whose period
+    ended earlier is on the other part, where the page sends the reader."""
+    from fraudbook.data.load import load
+    from fraudbook.kit import words
+
+    figs = load().figures
+    earlier = next(f for f, r in figs.iterrows() if words.register_part(r["period_end"]) == "earlier")
+    page, record = open_page(f"book/{words.REGISTER_PAGE}#figure-{earlier}", wait_charts=False)
+    page.wait_for_url(f"**/register-earlier.html#figure-{earlier}", timeout=10_000)
+    row = page.locator(f"#figure-{earlier}")
+    row.wait_for(state="visible", timeout=5_000)
+    assert record.page_errors == []
+    # The filter menus narrow the rows and say how many are shown.
+    menu = page.locator("form.fraudbook-register-filter select[data-filter='year']")
+    menu.select_option(index=1)
+    shown = page.locator("form.fraudbook-register-filter output").inner_text()
+    total = page.locator("#fraudbook-register tbody tr").count()
+    assert shown.endswith(f"of {total} figures shown") and not shown.startswith(f"{total} of")
