@@ -84,3 +84,23 @@ def test_the_build_moves_drawings_and_specs_out_of_the_page(tmp_path):
     # A second pass (an unchanged page in an incremental build) changes nothing.
     assert lighten.write_chart_downloads(tmp_path, "The Book", "2026.11") == 0
     assert page.read_text(encoding="utf-8") == out
+
+
+def test_stylesheets_are_bundled_and_unused_bundles_removed(tmp_path):
+    static = tmp_path / "_static"
+    static.mkdir()
+    (static / "a.css").write_text("p { color: red; }", encoding="utf-8")
+    (static / "b.css").write_text("em { color: blue; }", encoding="utf-8")
+    stale = static / "fraudbook-bundle-0123456789ab.css"
+    stale.write_text("old", encoding="utf-8")
+    (static / "fraudbook-bundle-0123456789ab.css.gz").write_bytes(b"old")
+    page = tmp_path / "p.html"
+    page.write_text('<html><head><link rel="stylesheet" href="_static/a.css" />\n'
+                    '<link rel="stylesheet" href="_static/b.css" />\n</head><body></body></html>',
+                    encoding="utf-8")
+    assert lighten.bundle_css(tmp_path) == 1
+    text = page.read_text(encoding="utf-8")
+    name = re.search(r"fraudbook-bundle-[0-9a-f]+\.css", text).group(0)
+    assert "a.css" not in text and "b.css" not in text
+    assert (static / name).read_text(encoding="utf-8").count("color") == 2
+    assert not stale.exists() and not (static / "fraudbook-bundle-0123456789ab.css.gz").exists()

@@ -111,6 +111,13 @@ def bundle_css(html_dir: Path) -> int:
         target = static / name
         if not target.exists() or target.read_text(encoding="utf-8") != css:
             target.write_text(css, encoding="utf-8")
+    # A page rebuilt with other stylesheets leaves its old bundle behind (Sphinx keeps its work
+    # folder): remove every bundle no page links, so the site ships none that is unused.
+    linked = {m.group(0) for page in site_pages(html_dir)
+              for m in re.finditer(r"fraudbook-bundle-[0-9a-f]+\.css", page.read_text(encoding="utf-8"))}
+    for old_bundle in static.glob("fraudbook-bundle-*.css*"):
+        if old_bundle.name.removesuffix(".gz") not in linked:
+            old_bundle.unlink()
     return len(bundles)
 
 

@@ -5,7 +5,7 @@ readable label that is also the row's permalink (`#figure-<FIGURE_ID>`; the id i
 shown), its amount, period and place, every citation (primary first) with its strength
 mark and the sentence that states the figure, the disagreements and corrections it takes
 part in, and a one-line citation to copy. The filter menus (_static/fraudbook-register.js,
-loaded by the page itself) narrow it by country, what is counted, kind of source and year;
+which the build loads on the pages that hold them) narrow it by country, what is counted, kind of source and year;
 without script the full table shows.
 
 Its own page, apart from Data and methods, so that neither is heavy on a phone. Nothing here
@@ -201,5 +201,4 @@ def register_html(reg: pd.DataFrame, part: str = "recent") -> str:
     # Only the newest part forwards a missing row (the other parts never send it back).
     other = " ".join(p for p, _ in other_parts(part)) if part == PARTS[0] else ""
     return (filter_form(reg) + f'<div id="{TABLE_ID}" data-other="{html_text(other)}">'
-            + with_filter_values(table, reg) + "</div>"
-            + '<script src="../_static/fraudbook-register.js" defer></script>')
+            + with_filter_values(table, reg) + "</div>")
