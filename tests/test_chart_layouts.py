@@ -104,3 +104,25 @@ def test_stylesheets_are_bundled_and_unused_bundles_removed(tmp_path):
     assert "a.css" not in text and "b.css" not in text
     assert (static / name).read_text(encoding="utf-8").count("color") == 2
     assert not stale.exists() and not (static / "fraudbook-bundle-0123456789ab.css.gz").exists()
+
+
+def test_theme_rules_for_classes_no_page_or_script_uses_are_left_out():
+    css = ("@charset \"utf-8\";\n.used{color:red}\n.unused{color:blue}\n.used .unused, .used > p{margin:0}\n"
+           "p:not(.unused){padding:0}\n@media (max-width: 600px){.unused{top:0}.used{top:1px}}\n"
+           "@media print{.unused{x:y}}\n@font-face{font-family:X;src:url(x.woff)}\n"
+           "@keyframes spin{from{opacity:0}to{opacity:1}}\n")
+    out = lighten.purge_css(css, {"used"})
+    assert ".used{color:red}" in out and ".unused{color:blue}" not in out
+    assert ".used > p{margin:0}" in out and ".used .unused" not in out
+    assert "p:not(.unused){padding:0}" in out  # a class a selector excludes is not required
+    assert "@media (max-width: 600px){.used{top:1px}}" in out and "@media print" not in out
+    assert "@font-face" in out and "@keyframes spin" in out and "@charset" in out
+
+
+def test_classes_added_by_scripts_count_as_used(tmp_path):
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "theme.js").write_text('el.classList.add("show"); x = "dropdown-menu";',
+                                                    encoding="utf-8")
+    (tmp_path / "p.html").write_text('<div class="a b">x</div>', encoding="utf-8")
+    used = lighten.used_classes(tmp_path)
+    assert {"a", "b", "show", "dropdown-menu"} <= used
