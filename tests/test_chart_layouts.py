@@ -8,6 +8,7 @@ import re
 
 import altair as alt
 import pandas as pd
+import pytest
 import vl_convert as vlc
 
 from fraudbook.build import lighten
@@ -126,3 +127,15 @@ def test_classes_added_by_scripts_count_as_used(tmp_path):
     (tmp_path / "p.html").write_text('<div class="a b">x</div>', encoding="utf-8")
     used = lighten.used_classes(tmp_path)
     assert {"a", "b", "show", "dropdown-menu"} <= used
+
+
+@pytest.mark.slow
+def test_the_charts_own_rules_survive_the_purge(built_site):
+    """Rules for what the Vega bundle adds at run time (a drawn chart's .vega-embed box)
+    are kept: without them an interactive chart would not fit the static drawing's box."""
+    bundles = list((built_site / "_static").glob("fraudbook-bundle-*.css"))
+    assert bundles
+    for bundle in bundles:
+        css = bundle.read_text(encoding="utf-8")
+        assert ".fraudbook-chart .vega-embed" in css and ".fraudbook-chart-static" in css, bundle.name
+        assert len(css) < 250_000, f"{bundle.name}: the theme's unused rules are back ({len(css)} bytes)"
