@@ -9,20 +9,9 @@ import pandas as pd
 import pytest
 
 from fraudbook.chapters import key_figures as kf
-from fraudbook.data.load import load
-from fraudbook.kit import page, words
+from fraudbook.kit import words
 from fraudbook.kit.page import FigureIdError
 from fraudbook.paths import ROOT
-
-
-@pytest.fixture(scope="module")
-def real():
-    return load()
-
-
-@pytest.fixture(scope="module")
-def figs(real):
-    return page.statements(real.figures_with_meta())
 
 
 def _default_headline() -> list[str]:
@@ -70,9 +59,9 @@ def test_a_copy_without_a_body_and_a_page_without_web_address_say_so():
         "No web address of that page is known.")
 
 
-def test_real_headline_notes_come_from_the_data_without_ids(real, figs):
+def test_real_headline_notes_come_from_the_data_without_ids(ds, figs):
     top = kf.headline(figs, _default_headline())
-    notes = kf.why_notes(top, words.id_labels(real.sources, real.indicators))
+    notes = kf.why_notes(top, words.id_labels(ds.sources, ds.indicators))
     weak = {fid for fid, r in top.iterrows()
             if r["source_kind"] not in kf.STRONG_KINDS or not isinstance(r["source_url"], str)
             or not r["source_url"]}

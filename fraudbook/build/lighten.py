@@ -24,9 +24,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
+import json
 import os
 import re
 from pathlib import Path
+
+from ..kit import charts
 
 FONTAWESOME = re.compile(r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
 SEARCH_TOOLS = re.compile(
@@ -226,21 +229,10 @@ def source_line_after(text: str, start: int) -> str:
     return found.group(0) if found else ""
 
 
-def _wrap(line: str, width: int) -> list[str]:
-    out, cur = [], ""
-    for word in line.split():
-        if cur and len(cur) + 1 + len(word) > width:
-            out.append(cur)
-            cur = word
-        else:
-            cur = f"{cur} {word}".strip()
-    return out + ([cur] if cur else [])
-
-
 def download_svg(svg: str, width: int, height: int, lines: list[str]) -> str:
     """The chart's drawing with lines of text below it, as a standalone SVG file."""
     per_line = max(40, int(width / 6.6))
-    wrapped = [w for line in lines for w in _wrap(line, per_line)]
+    wrapped = [w for line in lines for w in charts.wrap_words(line, per_line)]
     foot = 14 + 16 * len(wrapped)
     inner = re.sub(r'\s(?:class|aria-hidden|focusable|preserveAspectRatio)="[^"]*"', "", svg[:svg.index(">")]) \
         + f' x="0" y="0" width="{width}" height="{height}"' + svg[svg.index(">"):]
@@ -272,26 +264,24 @@ def standalone_svg(svg: str) -> str:
 def place_chart(folder: Path, chart_id: str, name: str, width: int, height: int, svg: str,
                 spec_json: str | None) -> tuple[str, dict, tuple[int, int]]:
     """Write the chart's drawings and specs beside the page; the HTML that places them."""
-    import json
-
-    from ..kit import charts
-
     _write_text(folder / f"{name}-wide.svg", standalone_svg(svg))
     files = {"spec": "", "narrow": ""}
     nw, nh = width, height
     if spec_json is not None:
-        spec = json.loads(spec_json.replace("<\\/", "</"))
-        narrow = charts.narrow_spec(spec)
+        # The spec as fraudbook.kit.charts.chart_html wrote it (sorted, compact JSON).
+        spec_text = spec_json.replace("<\\/", "</")
+        narrow = charts.narrow_spec(json.loads(spec_text))
         narrow_json = json.dumps(narrow, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        _write_text(folder / f"{name}.json", json.dumps(spec, sort_keys=True, ensure_ascii=False,
-                                                      separators=(",", ":")))
-        # The phone drawing is made again only when its spec changed (vl-convert is slow).
+        _write_text(folder / f"{name}.json", spec_text)
+        # The phone drawing is made again only when its spec changed (vl-convert is slow);
+        # otherwise its size is read from the drawing there.
         drawn = folder / f"{name}-narrow.svg"
         if _write_text(folder / f"{name}-narrow.json", narrow_json) or not drawn.exists():
             nsvg, nw, nh = charts.static_svg(narrow, f"{chart_id}-n")
             _write_text(drawn, standalone_svg(nsvg))
-        m = re.search(r'viewBox="0 0 (\d+) (\d+)"', drawn.read_text(encoding="utf-8")[:2000])
-        nw, nh = (int(m.group(1)), int(m.group(2))) if m else (nw, nh)
+        else:
+            m = re.search(r'viewBox="0 0 (\d+) (\d+)"', drawn.read_text(encoding="utf-8")[:2000])
+            nw, nh = (int(m.group(1)), int(m.group(2))) if m else (nw, nh)
         files = {"spec": f"figures/{name}.json", "narrow": f"figures/{name}-narrow.json"}
     source = (f'<source media="{charts.NARROW_MEDIA}" srcset="figures/{name}-narrow.svg" '
               f'width="{nw}" height="{nh}">' if files["narrow"] else "")

@@ -43,11 +43,6 @@ def data_dictionary(ds: Dataset) -> pd.DataFrame:
     return d
 
 
-def kind_words(kind: str) -> str:
-    """A kind of source in words ('news agency')."""
-    return text.KIND_WORDS.get(kind, kind)
-
-
 READ_WORDS = {
     "own text": "its own text",
     "verbatim copy": "only a verbatim copy of its text",
@@ -61,7 +56,7 @@ def bodies_table(ds: Dataset) -> pd.DataFrame:
     sources, and what the book read of it, in words (counts from fraudbook.data.claims)."""
     b = claims.bodies(ds)
     b["read_text"] = [READ_WORDS[r] for r in b["read"]]
-    b["kinds_text"] = [", ".join(kind_words(k) for k in ks) for ks in b["kinds"]]
+    b["kinds_text"] = [", ".join(text.kind_words(k) for k in ks) for ks in b["kinds"]]
     return b
 
 

@@ -118,7 +118,7 @@ def register(ds: Dataset, meta: pd.DataFrame | None = None, show_quotes: bool = 
     r["f_country"] = ["|".join(names.name(c, ds.geographies) for c in split_list(g))
                       for g in r["geography"]]
     r["f_indicator"] = r["indicator_title"]
-    r["f_kind"] = [text.KIND_WORDS.get(k, k) for k in r["source_kind"]]
+    r["f_kind"] = [text.kind_words(k) for k in r["source_kind"]]
     r["f_year"] = [str(e)[:4] for e in r["period_end"]]
     return r
 

@@ -21,11 +21,6 @@ COLUMNS = {"source_cell": "Publisher, date and title (linked to the page read)",
            "primary": "Figures taken from it", "corroborating": "Also cited for"}
 
 
-def kind_words(kind: str) -> str:
-    """A kind of source in words ('news agency')."""
-    return text.KIND_WORDS.get(kind, kind)
-
-
 SORTS = ("publisher", "date", "figures")
 
 
@@ -45,8 +40,8 @@ def sources_table(ds: Dataset, sort_by: str = "publisher") -> pd.DataFrame:
                     else f'<a href="{escape.href(r.url)}">{escape.wrap_ids(r.title)}</a>')
         + (escape.small(html_text(text.without_ids(r.note, labels))) if blank(r.url) else "")
         for r in s.itertuples()]
-    s["kind_cell"] = [html_text(kind_words(r.kind))
-                      + (f" {text.strength_mark(r.strength)}" if r.strength != kind_words(r.kind) else "")
+    s["kind_cell"] = [html_text(text.kind_words(r.kind))
+                      + (f" {text.strength_mark(r.strength)}" if r.strength != text.kind_words(r.kind) else "")
                       + escape.small(f"{html_text(r.confidence)} confidence in the page read")
                       for r in s.itertuples()]
     s["body_cell"] = [html_text("" if blank(r.body) else r.body)

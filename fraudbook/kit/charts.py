@@ -149,7 +149,8 @@ NARROW_TITLE_CHARS = 38
 NARROW_MEDIA = "(max-width: 600px)"
 
 
-def _wrap_words(text: str, width: int) -> list[str]:
+def wrap_words(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters, broken between words."""
     lines, cur = [], ""
     for word in str(text).split():
         if cur and len(cur) + 1 + len(word) > width:
@@ -163,8 +164,8 @@ def _wrap_words(text: str, width: int) -> list[str]:
 def _wrapped(value, width: int):
     """A title or subtitle (text or list of lines) as lines of at most `width` characters."""
     if isinstance(value, list):
-        return [w for line in value for w in _wrap_words(line, width)]
-    return _wrap_words(value, width) if value else value
+        return [w for line in value for w in wrap_words(line, width)]
+    return wrap_words(value, width) if value else value
 
 
 NARROW_LABEL_CHARS = 28
@@ -178,7 +179,7 @@ def _label_expr(values, width: int, split_bar: bool) -> str | None:
     cases = []
     for v in dict.fromkeys(str(x) for x in values):
         parts = v.split("|") if split_bar else [v]
-        lines = [w for part in parts for w in (_wrap_words(part, width) or [""])]
+        lines = [w for part in parts for w in (wrap_words(part, width) or [""])]
         if len(lines) > 1 or split_bar:
             cases.append((v, lines))
     if not cases or all(len(lines) == 1 and not split_bar for _, lines in cases):
@@ -202,6 +203,18 @@ def _field_values(spec: dict, field: str) -> list:
     return values
 
 
+def _channel_labels(channel: dict, spec: dict) -> list:
+    """The labels a channel's axis or legend shows: its scale's domain, its sort order, or
+    the values of its field in the chart's data."""
+    scale = channel.get("scale") if isinstance(channel.get("scale"), dict) else {}
+    if isinstance(scale.get("domain"), list):
+        return scale["domain"]
+    if isinstance(channel.get("sort"), list):
+        return channel["sort"]
+    field = channel.get("field")
+    return _field_values(spec, field) if isinstance(field, str) else []
+
+
 def _left_labels(node, spec: dict) -> list[str]:
     """The labels of a y axis of names (nominal or ordinal), anywhere in the chart."""
     if isinstance(node, list):
@@ -212,11 +225,7 @@ def _left_labels(node, spec: dict) -> list[str]:
     y = enc.get("y")
     found = []
     if isinstance(y, dict) and y.get("type") in ("nominal", "ordinal") and y.get("axis", {}) is not None:
-        scale = y.get("scale") if isinstance(y.get("scale"), dict) else {}
-        values = (scale.get("domain") if isinstance(scale.get("domain"), list)
-                  else y["sort"] if isinstance(y.get("sort"), list)
-                  else _field_values(spec, y.get("field")))
-        found += [str(v) for v in values] or ["x" * NARROW_LABEL_CHARS]
+        found += [str(v) for v in _channel_labels(y, spec)] or ["x" * NARROW_LABEL_CHARS]
     return found + [x for k, v in node.items() if k not in ("datasets", "data", "config")
                     for x in _left_labels(v, spec)]
 
@@ -230,14 +239,6 @@ def narrow_spec(spec: dict) -> dict:
 
     out = copy.deepcopy(spec)
 
-    def labels_of(channel: dict, field) -> list:
-        scale = channel.get("scale") if isinstance(channel.get("scale"), dict) else {}
-        if isinstance(scale.get("domain"), list):
-            return scale["domain"]
-        if isinstance(channel.get("sort"), list):
-            return channel["sort"]
-        return _field_values(out, field) if isinstance(field, str) else []
-
     def wrap_guide(guide: dict, channel: dict, key: str) -> None:
         if key == "legend":  # one column, below the chart
             guide.update({"orient": "bottom", "direction": "vertical"})
@@ -246,7 +247,7 @@ def narrow_spec(spec: dict) -> dict:
         split_bar = "split(datum.label, '|')" in str(guide.get("labelExpr", ""))
         if guide.get("labelExpr") and not split_bar:
             return  # a number format of its own (1 k, 10 m): short already
-        expr = _label_expr(labels_of(channel, channel.get("field")), NARROW_LABEL_CHARS, split_bar)
+        expr = _label_expr(_channel_labels(channel, out), NARROW_LABEL_CHARS, split_bar)
         if expr:
             guide["labelExpr"] = expr
 
@@ -278,7 +279,7 @@ def narrow_spec(spec: dict) -> dict:
         # Names beside the bars or dots take room from the plotting area (about 7 px a
         # character, at most one wrapped line's worth).
         longest = max(len(line) for v in left for part in v.split("|")
-                      for line in (_wrap_words(part, NARROW_LABEL_CHARS) or [""]))
+                      for line in (wrap_words(part, NARROW_LABEL_CHARS) or [""]))
         room = max(NARROW_MIN_PLOT, NARROW_WIDTH - 7 * longest - 16)
         for node in (out, out.get("spec") if isinstance(out.get("spec"), dict) else {}):
             if isinstance(node.get("width"), (int, float)):

@@ -255,7 +255,7 @@ def cite_line(row: pd.Series, book: str, edition: str, accessed: str) -> str:
     """A citation a reader can copy, as plain text: 'Fraud cases solved in China: 464,000
     cases in 2022. Source: Xinhua, 30 May 2023, <its address>. In: <book>, edition 2026.11,
     accessed 26 Nov 2026.' The source's title is left out: its publisher, day and address
-    find it, and the register prints 232 of these lines."""
+    find it, and the register prints one of these lines per figure."""
     what = _one_line(row.get("indicator_title", ""))
     where = _one_line(row.get("where", ""))
     if where and where.split(" (")[0] in what:
@@ -268,12 +268,17 @@ def cite_line(row: pd.Series, book: str, edition: str, accessed: str) -> str:
             f"accessed {accessed}.")
 
 
+def kind_words(kind: str) -> str:
+    """A kind of source in words ('news agency'), never the data's own word."""
+    return KIND_WORDS.get(kind, kind)
+
+
 def source_kind_text(row: pd.Series) -> str:
     """'copy or summary elsewhere, text of Associated Press; medium confidence' for a figure's
     source: its kind in words (never the data's own word), whose text it carries, our
     confidence in the page read."""
     kind = str(row.get("source_kind", row.get("kind", "")))
-    out = KIND_WORDS.get(kind, kind)
+    out = kind_words(kind)
     if kind in ("reproduction", "wire", "republication") and not blank(row.get("original")):
         out += f", text of {row['original']}"
     return f"{out}; {row['confidence']} confidence"
