@@ -7,7 +7,8 @@ may come through here twice).
 - `lighten_pages`: drops the theme's Font Awesome script (1.5 MB; fraudbook-icons.css draws
   the 15 icons the pages use) and, on every page but the search page, the search index and
   its tools, which the theme loads render-blocking on every page although only search.html
-  uses them (the search box submits to that page).
+  uses them (the search box submits to that page). The theme's own scripts (Bootstrap,
+  pydata-sphinx-theme.js) are fetched on the reader's first move (_static/fraudbook-theme.js).
 - `write_chart_downloads`: for each chart, `book/figures/<name>.svg` and `.png` (the names
   the chart's download links give, fraudbook.kit.charts): the drawing made at build time with
   its source line, the book's name and edition below it. Then the chart leaves the page: its
@@ -30,11 +31,24 @@ import re
 from pathlib import Path
 
 from ..kit import charts
+from .sphinx_ext import THEME_LOADER
 
 FONTAWESOME = re.compile(r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
 SEARCH_TOOLS = re.compile(
     r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>\n?')
 DOC_OPTIONS = re.compile(r'<script src="[^"]*_static/documentation_options\.js[^"]*"></script>')
+# The theme's scripts, and the <head> hints that fetch them early: loaded by
+# _static/fraudbook-theme.js on the reader's first move instead (see that file).
+THEME_SCRIPT = re.compile(
+    r'[ \t]*<script defer src="([^"]*)_static/(scripts/(?:bootstrap|pydata-sphinx-theme)\.js[^"]*)"></script>\n?')
+THEME_PRELOAD = re.compile(
+    r'[ \t]*<link rel="preload" as="script" href="[^"]*_static/scripts/(?:bootstrap|pydata-sphinx-theme)\.js[^"]*" />\n?')
+# The colour the reader's system asks for, set before the first paint (the theme's script
+# did it once it ran): after the theme's own line that reads the stored mode.
+THEME_MODE = re.compile(r'(document\.documentElement\.dataset\.theme = localStorage\.getItem\("theme"\) \|\| "auto";)')
+SYSTEM_THEME = ('\n    if (document.documentElement.dataset.mode === "auto" && window.matchMedia) '
+                '{ document.documentElement.dataset.theme = '
+                'matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"; }')
 CHART = re.compile(r'<div class="fraudbook-chart" id="(chart-[0-9a-f]+)"[^>]*data-file="([^"]+)"'
                    r'[^>]*data-width="(\d+)" data-height="(\d+)"[^>]*>'
                    r'<div class="fraudbook-chart-static">(<svg.*?</svg>)</div>'
@@ -203,6 +217,8 @@ def lighten_pages(html_dir: Path) -> int:
     could not be deferred); returns the pages changed."""
     options = html_dir / "_static" / "documentation_options.js"
     inline = options.read_text(encoding="utf-8").strip() if options.exists() else None
+    loader = html_dir / "_static" / THEME_LOADER
+    loader_version = hashlib.sha1(loader.read_bytes()).hexdigest()[:8] if loader.exists() else ""
     changed = 0
     for page in site_pages(html_dir):
         text = page.read_text(encoding="utf-8")
@@ -211,10 +227,31 @@ def lighten_pages(html_dir: Path) -> int:
             new = DOC_OPTIONS.sub(lambda _: f"<script>{inline}</script>", new)
         if page.name != "search.html":
             new = SEARCH_TOOLS.sub("", new)
+            new = theme_on_first_move(new, loader_version)
         if new != text:
             page.write_text(new, encoding="utf-8")
             changed += 1
     return changed
+
+
+def theme_on_first_move(text: str, version: str) -> str:
+    """The theme's two scripts replaced by one small loader that fetches them on the reader's
+    first move (_static/fraudbook-theme.js), and the system's colour set in <head>."""
+    if not version:
+        return text
+    # A page Sphinx wrote before its extension left the loader out of its scripts.
+    text = re.sub(r'[ \t]*<script defer="defer" src="[^"]*_static/' + re.escape(THEME_LOADER) + r'[^"]*"></script>\n?',
+                  "", text)
+    found = THEME_SCRIPT.findall(text)
+    if not found:  # done already: keep the loader's address current
+        return re.sub(r"(_static/" + re.escape(THEME_LOADER) + r"\?v=)[0-9a-f]+", r"\g<1>" + version, text)
+    prefix = found[0][0]
+    urls = " ".join(html.escape(p + "_static/" + rest) for p, rest in found)
+    loader = (f'<script defer src="{prefix}_static/{THEME_LOADER}?v={version}" '
+              f'data-scripts="{urls}"></script>\n')
+    text = THEME_SCRIPT.sub(lambda m: loader if m.group(2) == found[0][1] else "", text)
+    text = THEME_PRELOAD.sub("", text)
+    return THEME_MODE.sub(lambda m: m.group(1) + SYSTEM_THEME, text, count=1)
 
 
 def _plain(fragment: str) -> str:
@@ -261,9 +298,14 @@ def standalone_svg(svg: str) -> str:
     return head + rest + "\n"
 
 
+LAZY = ' loading="lazy"'
+
+
 def place_chart(folder: Path, chart_id: str, name: str, width: int, height: int, svg: str,
-                spec_json: str | None) -> tuple[str, dict, tuple[int, int]]:
-    """Write the chart's drawings and specs beside the page; the HTML that places them."""
+                spec_json: str | None, lazy: bool = False) -> tuple[str, dict, tuple[int, int]]:
+    """Write the chart's drawings and specs beside the page; the HTML that places them.
+    `lazy`: fetched only as the reader nears it (every chart after a page's first, which may
+    be on the first screen); the size is in the HTML, so nothing moves when it arrives."""
     _write_text(folder / f"{name}-wide.svg", standalone_svg(svg))
     files = {"spec": "", "narrow": ""}
     nw, nh = width, height
@@ -287,7 +329,7 @@ def place_chart(folder: Path, chart_id: str, name: str, width: int, height: int,
               f'width="{nw}" height="{nh}">' if files["narrow"] else "")
     return (f'<div class="fraudbook-chart-static"><picture>{source}'
             f'<img src="figures/{name}-wide.svg" width="{width}" height="{height}" alt="" '
-            f'decoding="async"></picture></div>'), files, (nw, nh)
+            f'decoding="async"{LAZY if lazy else ""}></picture></div>'), files, (nw, nh)
 
 
 def write_chart_downloads(html_dir: Path, book: str, edition: str) -> int:
@@ -309,7 +351,8 @@ def write_chart_downloads(html_dir: Path, book: str, edition: str) -> int:
             target = folder / f"{name}.svg"
             if _write_text(target, out) or not (folder / f"{name}.png").exists():
                 (folder / f"{name}.png").write_bytes(vlc.svg_to_png(out, scale=2))
-            static, files, (nw, nh) = place_chart(folder, chart_id, name, width, height, svg, spec_json)
+            static, files, (nw, nh) = place_chart(folder, chart_id, name, width, height, svg, spec_json,
+                                                  lazy=bool(pieces))
             opening = text[m.start():m.start(5) - len('<div class="fraudbook-chart-static">')]
             if files["spec"]:
                 opening = opening.replace(

@@ -96,6 +96,15 @@ class _QuietGzipHandler(GzipSiteHandler):
     quiet = True
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A browser that drops a download it no longer needs (Lighthouse does, between its
+        # runs) is no fault of the site: no traceback for it. Anything else is reported.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serving(directory: Path, port: int = 0, quiet: bool = True, gzip: bool = False):
     """Yield the base URL of `directory` served on 127.0.0.1 (port 0: any free port); with
@@ -105,7 +114,7 @@ def serving(directory: Path, port: int = 0, quiet: bool = True, gzip: bool = Fal
     else:
         handler_class = _QuietHandler if quiet else SiteHandler
     handler = functools.partial(handler_class, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    httpd = _Server(("127.0.0.1", port), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

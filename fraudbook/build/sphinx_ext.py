@@ -80,6 +80,7 @@ def pdf_name(edition: str) -> str:
 BLOCKING_OK = ("documentation_options.js",)
 CHARTS_JS = "fraudbook-charts.js"
 VEGA_JS = "vendor/vega-bundle.js"
+THEME_LOADER = "fraudbook-theme.js"  # fraudbook.build.lighten.THEME_LOADER
 
 
 # Extensions' files a page needs only when it holds what they style or drive: code blocks
@@ -116,6 +117,8 @@ def _light_scripts(app, scripts, has_chart: bool, body: str | None = None):
         attrs = dict(getattr(s, "attributes", {}) or {})
         if name.endswith(CHARTS_JS) or name.endswith(VEGA_JS) or _unused(name, body):
             continue  # the chart script is added below where needed; it loads Vega itself
+        if name.endswith(THEME_LOADER):
+            continue  # placed by the build where the theme's scripts were (lighten)
         # The search page keeps its scripts in order: searchtools.js, which the theme's
         # template loads at once, calls doctools.js as it loads.
         if body is not None and name and not attrs.get("body") and not name.endswith(BLOCKING_OK) \

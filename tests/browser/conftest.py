@@ -79,11 +79,13 @@ def open_page(browser, server):
         page.goto(f"{server}/{path}", wait_until="load")
         if wait_charts:
             # Every chart is drawn at build time (an SVG file in a <picture>); wait until each
-            # drawing has loaded.
+            # drawing the page fetches at once has loaded (the others load as they near the
+            # screen: loading="lazy").
             page.wait_for_function(
                 "[...document.querySelectorAll('div.fraudbook-chart')].every(d => {"
                 " const i = d.querySelector('.fraudbook-chart-static img');"
-                " return d.querySelector('svg') || (i && i.complete && i.naturalWidth > 0); })",
+                " return d.querySelector('svg') || (i && i.loading === 'lazy')"
+                "  || (i && i.complete && i.naturalWidth > 0); })",
                 timeout=30_000)
         return page, record
 

@@ -187,3 +187,50 @@ def test_pdf_edition_has_every_chapter_vector_figures_and_links(built_site: Path
         except zlib.error:
             pass
     assert drawn > 0
+
+
+THEME_SCRIPTS = ("scripts/pydata-sphinx-theme.js", "scripts/bootstrap.js")
+
+
+def _fetched(page) -> list[str]:
+    return page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+
+
+def test_theme_scripts_load_on_the_first_move_and_the_first_click_counts(open_page):
+    page, record = open_page("book/losses.html")
+    assert not [u for u in _fetched(page) if any(s in u for s in THEME_SCRIPTS)], \
+        "the theme's scripts were fetched before the reader did anything"
+    assert page.evaluate("document.documentElement.dataset.theme") == "light"
+    # The colour-mode button, clicked before the theme's script has run: the click is kept
+    # and replayed, so one click changes the mode.
+    before = page.evaluate("document.documentElement.dataset.mode")
+    page.locator(".theme-switch-button >> visible=true").first.click()
+    page.wait_for_function("m => document.documentElement.dataset.mode !== m", arg=before, timeout=10_000)
+    fetched = _fetched(page)
+    assert all(any(s in u for u in fetched) for s in THEME_SCRIPTS), fetched
+    # The menu Bootstrap drives opens too.
+    toggle = page.locator(".dropdown-toggle >> visible=true").first
+    toggle.click()
+    page.locator(".dropdown-menu.show").wait_for(state="visible", timeout=5_000)
+    assert record.page_errors == [] and record.console_errors == []
+
+
+def test_search_shortcut_before_the_theme_has_loaded_opens_search(open_page):
+    page, record = open_page("book/losses.html")
+    assert page.evaluate("document.getElementById('pst-search-dialog').open") is False
+    page.keyboard.press("Control+k")
+    page.wait_for_function("document.getElementById('pst-search-dialog').open", timeout=10_000)
+    assert record.page_errors == []
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_first_visit_takes_the_systems_colour_before_any_script_file_runs(browser, server, scheme):
+    # No stored mode (a first visit); scripts from files blocked, so only <head>'s line can act.
+    ctx = browser.new_context(color_scheme=scheme)
+    try:
+        ctx.route("**/*.js*", lambda r: r.abort())
+        page = ctx.new_page()
+        page.goto(f"{server}/book/losses.html", wait_until="load")
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme
+    finally:
+        ctx.close()
