@@ -1,7 +1,8 @@
 /* The register of figures (its own page, register.html): filter menus, the reader's day in
    each citation's "accessed" date, and a copy button for the citation. Plain script, no
-   request to any host. Without script the full table shows, the menus stay hidden and each
-   citation gives the edition's day. */
+   request to any host. The menus are in the page from its first paint, so nothing moves when
+   this runs; without script the theme's <noscript> rule for class pst-js-only hides them, the
+   full table shows and each citation gives the edition's day. */
 (function () {
   "use strict";
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -33,7 +34,10 @@
         tr.hidden = !ok;
         if (ok) { shown += 1; }
       });
-      if (out) { out.textContent = shown + " of " + rows.length + " figures shown"; }
+      // Worded as the page writes it (fraudbook.chapters.register.shown_sentence); left as
+      // it is when unchanged, so nothing is laid out again at load.
+      var words = shown + " of " + rows.length + " figures shown";
+      if (out && out.textContent !== words) { out.textContent = words; }
     }
 
     function showTarget() {
@@ -57,7 +61,6 @@
     selects.forEach(function (sel) { sel.addEventListener("change", apply); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     window.addEventListener("hashchange", showTarget);
-    form.hidden = false;
     apply();
     showTarget();
   }

@@ -102,9 +102,33 @@ def test_stylesheets_are_bundled_and_unused_bundles_removed(tmp_path):
     assert lighten.bundle_css(tmp_path) == 1
     text = page.read_text(encoding="utf-8")
     name = re.search(r"fraudbook-bundle-[0-9a-f]+\.css", text).group(0)
-    assert "a.css" not in text and "b.css" not in text
+    # Linked no more (the bundle's link records them, for the next build).
+    assert 'href="_static/a.css"' not in text and 'href="_static/b.css"' not in text
+    assert 'data-from="_static/a.css _static/b.css"' in text
     assert (static / name).read_text(encoding="utf-8").count("color") == 2
     assert not stale.exists() and not (static / "fraudbook-bundle-0123456789ab.css.gz").exists()
+
+
+def test_an_edited_stylesheet_reaches_pages_bundled_by_an_earlier_build(tmp_path):
+    # Sphinx writes again only the pages whose source changed; the others keep the link to
+    # their old bundle, which must be made again from the stylesheet as it is now.
+    static = tmp_path / "_static"
+    static.mkdir()
+    (static / "a.css").write_text(".x{color:red}", encoding="utf-8")
+    (static / "b.css").write_text(".x{margin:0}", encoding="utf-8")
+    page = tmp_path / "p.html"
+    page.write_text('<html><head><link rel="stylesheet" href="_static/a.css" />\n'
+                    '<link rel="stylesheet" href="_static/b.css" />\n</head>'
+                    '<body class="x"></body></html>', encoding="utf-8")
+    lighten.bundle_css(tmp_path)
+    first = re.search(r"fraudbook-bundle-[0-9a-f]+\.css", page.read_text(encoding="utf-8")).group(0)
+    (static / "b.css").write_text(".x{margin:0}.x{table-layout:fixed}", encoding="utf-8")
+    assert lighten.bundle_css(tmp_path) == 1
+    text = page.read_text(encoding="utf-8")
+    second = re.search(r"fraudbook-bundle-[0-9a-f]+\.css", text).group(0)
+    assert second != first and text.count("fraudbook-bundle-") == 1
+    assert "table-layout:fixed" in (static / second).read_text(encoding="utf-8")
+    assert not (static / first).exists()
 
 
 def test_theme_rules_for_classes_no_page_or_script_uses_are_left_out():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -130,3 +131,24 @@ def test_a_build_of_another_tree_runs_its_kernels_on_that_trees_data(good_data, 
     nb = json.loads((root / "book" / "count.ipynb").read_text())
     printed = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
     assert "figures: 4 data" in printed
+
+
+def test_a_long_table_has_fixed_column_shares_and_a_short_one_does_not():
+    long_text = "A figure's source sentence, long enough to wrap over several lines of a cell " * 2
+    rows = [{"when": f"{i + 1} Jan 2024", "what": long_text,
+             "cite": f"<details><summary>Cite</summary><p>{long_text}</p></details>", "n": str(i)}
+            for i in range(page.LONG_TABLE_ROWS)]
+    cols = {"when": "Date", "what": "What happened", "cite": "Cite", "n": "Figures"}
+    html = page.table(pd.DataFrame(rows), cols, raw_html=("cite",)).data
+    assert 'class="fraudbook-table fraudbook-fixed" style="min-width: ' in html
+    widths = re.findall(r'<col style="width: ([\d.]+)(ch|%)">', html)
+    assert len(widths) == 4
+    (when, when_u), (what, what_u), (cite, cite_u), (n, n_u) = widths
+    # Short columns in characters, enough for their text ("10 Jan 2024", the header "Figures");
+    # the folded citation counts as its summary ("Cite"), not as the text it hides.
+    assert (when_u, cite_u, n_u) == ("ch", "ch", "ch")
+    assert float(when) >= len("10 Jan 2024") and float(n) >= len("Figures") and float(cite) < 10
+    # The long column takes what is left, as a share that a narrow screen scales down.
+    assert what_u == "%" and 40 <= float(what) < 100
+    short = page.table(pd.DataFrame(rows[: page.LONG_TABLE_ROWS - 1]), cols, raw_html=("cite",)).data
+    assert "fraudbook-fixed" not in short and "<colgroup>" not in short

@@ -31,6 +31,7 @@ import re
 from pathlib import Path
 
 from ..kit import charts
+from ..kit.escape import plain_text
 from .sphinx_ext import THEME_LOADER
 
 FONTAWESOME = re.compile(r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
@@ -72,6 +73,8 @@ def refresh_static(static_dir: Path, html_dir: Path) -> int:
 
 
 STYLESHEET = re.compile(r'[ \t]*<link (?=[^>]*rel="stylesheet")(?![^>]*media="print")[^>]*href="([^"]+)"[^>]*/?>\n?')
+# The bundle's link, with the stylesheets it was made from (hrefs as the page had them).
+BUNDLED = re.compile(r'[ \t]*<link rel="stylesheet" href="[^"]*fraudbook-bundle-[0-9a-f]+\.css" data-from="([^"]*)" />\n?')
 IMPORT = re.compile(r'@import\s+(?:url\()?"([^"]+)"\)?\s*;')
 URL = re.compile(r'url\((["\']?)(?!data:|https?:|#)([^)"\']+)\1\)')
 # Font Awesome's icon classes and font faces: the pages draw their icons from fraudbook.css.
@@ -174,6 +177,10 @@ def bundle_css(html_dir: Path) -> int:
     for page in site_pages(html_dir):
         text = page.read_text(encoding="utf-8")
         head, sep, rest = text.partition("</head>")
+        # A page bundled by an earlier build (Sphinx did not write it again) is bundled anew
+        # from the stylesheets its bundle records: an edited stylesheet reaches every page.
+        head = BUNDLED.sub(lambda m: "".join(f'<link rel="stylesheet" href="{h}" />\n'
+                                             for h in m.group(1).split()), head)
         links = [m for m in STYLESHEET.finditer(head) if "fraudbook-bundle-" not in m.group(1)]
         if len(links) < 2:
             continue
@@ -189,7 +196,8 @@ def bundle_css(html_dir: Path) -> int:
         for i, m in enumerate(links):
             pieces.append(head[pos:m.start()])
             if i == 0:
-                pieces.append(f'<link rel="stylesheet" href="{href}" />\n')
+                sources = " ".join(m.group(1) for m in links)
+                pieces.append(f'<link rel="stylesheet" href="{href}" data-from="{sources}" />\n')
             pos = m.end()
         head = "".join(pieces) + head[pos:]
         page.write_text(head + sep + rest, encoding="utf-8")
@@ -254,14 +262,10 @@ def theme_on_first_move(text: str, version: str) -> str:
     return THEME_MODE.sub(lambda m: m.group(1) + SYSTEM_THEME, text, count=1)
 
 
-def _plain(fragment: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", fragment))).strip()
-
-
 def source_line_after(text: str, start: int) -> str:
     """The 'Source(s): …' sentence of the figure caption following position `start`."""
     m = re.compile(r"<figcaption>(.*?)</figcaption>", re.S).search(text, start)
-    caption = _plain(m.group(1)) if m else ""
+    caption = plain_text(m.group(1)) if m else ""
     found = re.search(r"\bSources?: .*$", caption)
     return found.group(0) if found else ""
 

@@ -34,6 +34,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..kit.escape import plain_text
 from .sphinx_ext import pdf_name
 
 CHROMIUM = os.environ.get("FRAUDBOOK_CHROMIUM", "/usr/bin/chromium")
@@ -117,7 +118,8 @@ def reading_order(html_dir: Path) -> list[Path]:
 
 
 def _plain(fragment: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", fragment))).strip().rstrip("#").strip()
+    """A heading's words, without the permalink sign Sphinx adds."""
+    return plain_text(fragment).rstrip("#").strip()
 
 
 def _chapter(page: Path, key: str, keys: dict[str, str], figno: list[int]) -> str:

@@ -21,6 +21,7 @@ import html
 import re
 import subprocess
 
+from ..kit.escape import plain_text
 from ..paths import DATA, ROOT
 
 DESCRIPTION_CHARS = 200
@@ -62,7 +63,7 @@ def _config_inited(app, config) -> None:
 
 def _first_paragraph(body: str) -> str:
     for para in re.findall(r"<p>(.*?)</p>", body, flags=re.S):
-        text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", para))).strip()
+        text = plain_text(para)
         if len(text) > 40:
             if len(text) > DESCRIPTION_CHARS:
                 text = text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"

@@ -151,8 +151,11 @@ def _codes(reg: pd.DataFrame) -> dict[str, dict[str, str]]:
 
 
 def filter_form(reg: pd.DataFrame, table_id: str = TABLE_ID) -> str:
-    """The register's filter: one menu per filter, its options from the data, hidden until
-    _static/fraudbook-register.js shows it (without script the full table shows)."""
+    """The register's filter: one menu per filter, its options from the data. Shown from the
+    first paint when script runs (_static/fraudbook-register.js drives it), so the table below
+    never moves; without script the theme's <noscript> rule hides it (class pst-js-only) and
+    the full table shows. The count is written now, as the script words it, for the same
+    reason."""
     codes = _codes(reg)
     parts = []
     for col, label in FILTERS:
@@ -160,8 +163,13 @@ def filter_form(reg: pd.DataFrame, table_id: str = TABLE_ID) -> str:
                        for v in filter_options(reg, col))
         parts.append(f'<label>{html_text(label)} <select data-filter="{col[2:]}">'
                      f'<option value="">All</option>{opts}</select></label>')
-    return (f'<form class="fraudbook-register-filter" data-table="{html_text(table_id)}" hidden>'
-            + " ".join(parts) + ' <output aria-live="polite"></output></form>')
+    return (f'<form class="fraudbook-register-filter pst-js-only" data-table="{html_text(table_id)}">'
+            + " ".join(parts) + f' <output aria-live="polite">{shown_sentence(len(reg), len(reg))}</output></form>')
+
+
+def shown_sentence(shown: int, total: int) -> str:
+    """The filter's count, worded as _static/fraudbook-register.js words it."""
+    return f"{shown} of {total} figures shown"
 
 
 def with_filter_values(table_html: str, reg: pd.DataFrame) -> str:

@@ -5,6 +5,7 @@ through these functions, so markup in a cell is always shown as text.
 - `md`: text inside glued or generated MyST Markdown (HTML escaped and Markdown made inert).
 - `href`: a URL for an href; anything that is not a plain http(s) URL is refused.
 - `wrap_ids`: an identifier or path that may wrap after `_`, `-` and `/` in a narrow column.
+- `plain_text`: the other way: the words an HTML fragment shows, tags dropped.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from ..data.load import URL
 
 # Characters with a meaning in MyST Markdown (inline and at line start); "$" for dollar math.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#$|~!])")
+
+
+def plain_text(fragment: str, tag_gap: str = "") -> str:
+    """The text an HTML fragment shows, on one line; `tag_gap=" "` counts a tag as a break
+    between words (a <br> or <wbr> inside a cell)."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", tag_gap, fragment))).strip()
 
 
 def html_text(text) -> str:
