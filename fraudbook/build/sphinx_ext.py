@@ -92,7 +92,7 @@ ONLY_WITH = {
     "sphinx-design.min.css": ('class="sd-', ' sd-'), "design-tabs.js": ('class="sd-', ' sd-'),
     "togglebutton.js": ('class="toggle', "dropdown"), "togglebutton.css": ('class="toggle', "dropdown"),
     # The register's filter menus and citation copy buttons: only on the register's pages.
-    "fraudbook-register.js": ('class="fraudbook-register-filter"',),
+    "fraudbook-register.js": ('class="fraudbook-register-filter',),
 }
 
 
