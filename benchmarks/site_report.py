@@ -10,7 +10,12 @@ For each page: performance, accessibility, best practices, SEO (0-100), first an
 contentful paint, total blocking time, cumulative layout shift and bytes transferred cold.
 A measurement, not a test: the browser tests assert the rules; the targets are printed beside.
 
-  python benchmarks/site_report.py [--site DIR] [--pages N] [--markdown FILE] [--label TEXT]
+A single Lighthouse run of a page varies by several points from one run to the next on a
+small machine; `--runs N` runs each page N times and reports the median of each measure
+(Lighthouse's own advice for comparing pages).
+
+  python benchmarks/site_report.py [--site DIR] [--pages N] [--only PAGE ...] [--runs N]
+                                   [--markdown FILE] [--label TEXT]
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -69,6 +75,18 @@ def row(path: str, report: dict) -> dict:
     }
 
 
+def median_row(runs: list[dict]) -> dict:
+    """Each measure's median over runs of one page (the runs themselves when there is one)."""
+    if len(runs) == 1:
+        return runs[0]
+    out = {"page": runs[0]["page"]}
+    for key in runs[0]:
+        if key != "page":
+            values = [r[key] for r in runs if r[key] is not None]
+            out[key] = statistics.median(values) if values else None
+    return out
+
+
 def table(rows: list[dict]) -> str:
     lines = ["| page | perf | a11y | best pr. | SEO | FCP s | LCP s | TBT ms | CLS | KB cold |",
              "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
@@ -83,6 +101,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--site", type=Path, default=SITE)
     ap.add_argument("--pages", type=int, default=0, help="only the first N pages (0: all)")
+    ap.add_argument("--only", nargs="+", default=[], metavar="PAGE",
+                    help="only these pages (file names in book/, e.g. sources.html)")
+    ap.add_argument("--runs", type=int, default=1, help="runs per page; the median of each measure is shown")
     ap.add_argument("--markdown", type=Path, help="append the table to this Markdown file")
     ap.add_argument("--label", default="", help="heading for the table in --markdown")
     args = ap.parse_args(argv)
@@ -92,13 +113,21 @@ def main(argv=None) -> int:
     if not LIGHTHOUSE.exists():
         sys.exit("no Lighthouse in node_modules: run `npm ci` (pinned in package-lock.json)")
     pages = sorted(p.relative_to(site).as_posix() for p in (site / "book").glob("*.html"))
+    if args.only:
+        unknown = sorted(set(args.only) - {p.removeprefix("book/") for p in pages})
+        if unknown:
+            sys.exit(f"--only: no such page in {site / 'book'}: {', '.join(unknown)}")
+        pages = [p for p in pages if p.removeprefix("book/") in args.only]
     if args.pages:
         pages = pages[: args.pages]
+    if args.runs < 1:
+        sys.exit("--runs must be 1 or more")
     rows = []
     with serving(site, gzip=True) as base, tempfile.TemporaryDirectory() as tmp:
         for i, path in enumerate(pages):
-            rep = lighthouse(f"{base}/{path}", Path(tmp) / f"{i}.json")
-            rows.append(row(path, rep))
+            runs = [row(path, lighthouse(f"{base}/{path}", Path(tmp) / f"{i}-{k}.json"))
+                    for k in range(args.runs)]
+            rows.append(median_row(runs))
             r = rows[-1]
             print(f"{path:<28} perf {r['perf']:>3} a11y {r['a11y']:>3} bp {r['bp']:>3} "
                   f"seo {r['seo']:>3} FCP {r['fcp']:.2f}s LCP {r['lcp']:.2f}s TBT {r['tbt']:.0f}ms "
@@ -107,8 +136,9 @@ def main(argv=None) -> int:
     print("\n" + text + f"\n\ntargets: {TARGETS}")
     if args.markdown:
         with args.markdown.open("a", encoding="utf-8") as fh:
+            runs = f", median of {args.runs} runs per page" if args.runs > 1 else ""
             fh.write(f"\n## {args.label or site}\n\nLighthouse 12 (npm, pinned), mobile preset, "
-                     f"Debian Chromium headless, site served gzip on 127.0.0.1.\n\n{text}\n")
+                     f"Debian Chromium headless, site served gzip on 127.0.0.1{runs}.\n\n{text}\n")
     return 0
 
 
