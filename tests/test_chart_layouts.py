@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -87,21 +88,32 @@ def test_the_build_moves_drawings_and_specs_out_of_the_page(tmp_path):
     assert page.read_text(encoding="utf-8") == out
 
 
+def _page_with_two_stylesheets(site: Path, a_css: str, b_css: str, body: str = "<body>") -> Path:
+    """site/p.html linking site/_static/a.css and b.css, as Sphinx writes a page."""
+    static = site / "_static"
+    static.mkdir(exist_ok=True)
+    (static / "a.css").write_text(a_css, encoding="utf-8")
+    (static / "b.css").write_text(b_css, encoding="utf-8")
+    page = site / "p.html"
+    page.write_text('<html><head><link rel="stylesheet" href="_static/a.css" />\n'
+                    f'<link rel="stylesheet" href="_static/b.css" />\n</head>{body}</body></html>',
+                    encoding="utf-8")
+    return page
+
+
+def _bundle_of(page: Path) -> str:
+    return re.search(r"fraudbook-bundle-[0-9a-f]+\.css", page.read_text(encoding="utf-8")).group(0)
+
+
 def test_stylesheets_are_bundled_and_unused_bundles_removed(tmp_path):
+    page = _page_with_two_stylesheets(tmp_path, "p { color: red; }", "em { color: blue; }")
     static = tmp_path / "_static"
-    static.mkdir()
-    (static / "a.css").write_text("p { color: red; }", encoding="utf-8")
-    (static / "b.css").write_text("em { color: blue; }", encoding="utf-8")
     stale = static / "fraudbook-bundle-0123456789ab.css"
     stale.write_text("old", encoding="utf-8")
     (static / "fraudbook-bundle-0123456789ab.css.gz").write_bytes(b"old")
-    page = tmp_path / "p.html"
-    page.write_text('<html><head><link rel="stylesheet" href="_static/a.css" />\n'
-                    '<link rel="stylesheet" href="_static/b.css" />\n</head><body></body></html>',
-                    encoding="utf-8")
     assert lighten.bundle_css(tmp_path) == 1
     text = page.read_text(encoding="utf-8")
-    name = re.search(r"fraudbook-bundle-[0-9a-f]+\.css", text).group(0)
+    name = _bundle_of(page)
     # Linked no more (the bundle's link records them, for the next build).
     assert 'href="_static/a.css"' not in text and 'href="_static/b.css"' not in text
     assert 'data-from="_static/a.css _static/b.css"' in text
@@ -112,20 +124,14 @@ def test_stylesheets_are_bundled_and_unused_bundles_removed(tmp_path):
 def test_an_edited_stylesheet_reaches_pages_bundled_by_an_earlier_build(tmp_path):
     # Sphinx writes again only the pages whose source changed; the others keep the link to
     # their old bundle, which must be made again from the stylesheet as it is now.
+    page = _page_with_two_stylesheets(tmp_path, ".x{color:red}", ".x{margin:0}", body='<body class="x">')
     static = tmp_path / "_static"
-    static.mkdir()
-    (static / "a.css").write_text(".x{color:red}", encoding="utf-8")
-    (static / "b.css").write_text(".x{margin:0}", encoding="utf-8")
-    page = tmp_path / "p.html"
-    page.write_text('<html><head><link rel="stylesheet" href="_static/a.css" />\n'
-                    '<link rel="stylesheet" href="_static/b.css" />\n</head>'
-                    '<body class="x"></body></html>', encoding="utf-8")
     lighten.bundle_css(tmp_path)
-    first = re.search(r"fraudbook-bundle-[0-9a-f]+\.css", page.read_text(encoding="utf-8")).group(0)
+    first = _bundle_of(page)
     (static / "b.css").write_text(".x{margin:0}.x{table-layout:fixed}", encoding="utf-8")
     assert lighten.bundle_css(tmp_path) == 1
     text = page.read_text(encoding="utf-8")
-    second = re.search(r"fraudbook-bundle-[0-9a-f]+\.css", text).group(0)
+    second = _bundle_of(page)
     assert second != first and text.count("fraudbook-bundle-") == 1
     assert "table-layout:fixed" in (static / second).read_text(encoding="utf-8")
     assert not (static / first).exists()

@@ -247,9 +247,6 @@ def theme_on_first_move(text: str, version: str) -> str:
     first move (_static/fraudbook-theme.js), and the system's colour set in <head>."""
     if not version:
         return text
-    # A page Sphinx wrote before its extension left the loader out of its scripts.
-    text = re.sub(r'[ \t]*<script defer="defer" src="[^"]*_static/' + re.escape(THEME_LOADER) + r'[^"]*"></script>\n?',
-                  "", text)
     found = THEME_SCRIPT.findall(text)
     if not found:  # done already: keep the loader's address current
         return re.sub(r"(_static/" + re.escape(THEME_LOADER) + r"\?v=)[0-9a-f]+", r"\g<1>" + version, text)

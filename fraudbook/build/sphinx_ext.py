@@ -81,7 +81,7 @@ def pdf_name(edition: str) -> str:
 BLOCKING_OK = ("documentation_options.js",)
 CHARTS_JS = "fraudbook-charts.js"
 VEGA_JS = "vendor/vega-bundle.js"
-THEME_LOADER = "fraudbook-theme.js"  # fraudbook.build.lighten.THEME_LOADER
+THEME_LOADER = "fraudbook-theme.js"  # placed by fraudbook.build.lighten, never by Sphinx
 
 
 # Extensions' files a page needs only when it holds what they style or drive: code blocks
