@@ -13,7 +13,9 @@ PYTEST := $(PY) -m pytest
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 NODE_STAMP := node_modules/.installed-stamp
-SYSTEM_STAMP := $(VENV)/.system-deps-stamp
+# The system packages are checked first, on every call (a few lookups): installed as root,
+# else one message naming the apt-get command, before anything else runs.
+SYSTEM_DEPS := bash scripts/system-deps.sh
 
 .PHONY: help book test test-fast lint format check serve execute site run toc bench site-report clean lock system-deps
 
@@ -29,27 +31,25 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-# Chromium, Node/npm and Java for the browser tests: installed by apt-get when run as root,
-# else one message naming the command, before anything runs.
-$(SYSTEM_STAMP): scripts/system-deps.sh | $(STAMP)
-	bash scripts/system-deps.sh
-	touch $@
-
-system-deps:  ## install (as root) or name the system packages the tests need
-	bash scripts/system-deps.sh
+system-deps:  ## install (as root) or name the system packages the book and the tests need
+	$(SYSTEM_DEPS) test
 
 # axe-core and the Nu Html Checker for the browser tests, pinned in package-lock.json.
-$(NODE_STAMP): package.json package-lock.json $(SYSTEM_STAMP)
+$(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-book: $(STAMP)  ## validate data, execute every changed run with papermill, build _build/html
+book:  ## validate data, execute every changed run with papermill, build _build/html and the PDFs
+	$(SYSTEM_DEPS) book
+	$(MAKE) --no-print-directory $(STAMP)
 	$(PY) -m fraudbook build $(JOBS_FLAG)
 
 execute: $(STAMP)  ## validate data and execute the runs into book/ (no site)
 	$(PY) -m fraudbook execute $(JOBS_FLAG)
 
-site: $(STAMP)  ## render book/ into _build/html (no execution)
+site:  ## render book/ into _build/html (no execution)
+	$(SYSTEM_DEPS) book
+	$(MAKE) --no-print-directory $(STAMP)
 	$(PY) -m fraudbook site
 
 # One run on demand, into scratch/NAME.ipynb and a preview scratch/NAME.html (book/ untouched):
@@ -72,7 +72,9 @@ format: $(STAMP)  ## ruff: fix import order and other safe fixes
 
 # The committed outputs in book/ are compared by nbval as they are: nothing re-executes
 # into book/ before that comparison.
-test: $(STAMP) $(NODE_STAMP)  ## everything: lint, package, data, build, nbval on book/, browser
+test:  ## everything: lint, package, data, build, nbval on book/, browser
+	$(SYSTEM_DEPS) test
+	$(MAKE) --no-print-directory $(STAMP) $(NODE_STAMP)
 	$(PY) -m ruff check fraudbook tests benchmarks
 	$(PYTEST) tests book $(NBVAL)
 
@@ -83,7 +85,9 @@ test-fast: $(STAMP)  ## the quick loop (a few seconds): lint and the tests not m
 bench: $(STAMP)  ## build-speed benchmark in a temporary copy: prints a table
 	$(PY) benchmarks/bench.py $(if $(strip $(JOBS)),--jobs $(strip $(JOBS)),)
 
-site-report: $(STAMP) $(NODE_STAMP)  ## Lighthouse (mobile) on every page of the built site, served with gzip on 127.0.0.1
+site-report:  ## Lighthouse (mobile) on every page of the built site, served with gzip on 127.0.0.1
+	$(SYSTEM_DEPS) test
+	$(MAKE) --no-print-directory $(STAMP) $(NODE_STAMP)
 	$(PY) benchmarks/site_report.py
 
 serve:  ## serve the built site on 127.0.0.1 (PORT=8000)

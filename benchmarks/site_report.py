@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fraudbook.build.serve import serving  # noqa: E402
+from fraudbook.build.system import chromium  # noqa: E402
 
 SITE = ROOT / "_build" / "html"
-CHROMIUM = os.environ.get("FRAUDBOOK_CHROMIUM", "/usr/bin/chromium")
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 # Targets of the issue "Fast on a phone, whole without JavaScript, and a PDF edition".
 TARGETS = "performance >= 95, accessibility 100, FCP <= 1.8 s, LCP <= 2.5 s, CLS <= 0.02, " \
@@ -46,7 +46,7 @@ CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --no-first-run "
 
 
 def lighthouse(url: str, out: Path) -> dict:
-    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    env = {**os.environ, "CHROME_PATH": chromium()}
     cmd = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
            "--only-categories=performance,accessibility,best-practices,seo",
            f"--chrome-flags={CHROME_FLAGS}"]

@@ -299,9 +299,8 @@ def test_filter_form_is_hidden_without_script_and_rows_carry_filter_values(real)
     for col, _ in rg.FILTERS:
         assert f'data-filter="{col[2:]}"' in form
     assert ">Cambodia</option>" in form and ">2024</option>" in form
-    table = page.html_table(reg, {"figure_html": "F"}, raw_html=("figure_html",),
-                            row_id=lambda r: f"figure-{r['figure_id']}")
-    out = rg.with_filter_values(table, reg)
+    out = page.html_table(reg, {"figure_html": "F"}, raw_html=("figure_html",),
+                          row_id=lambda r: f"figure-{r['figure_id']}", row_attrs=rg.filter_values(reg))
     assert out.count('data-country="') == len(reg) == out.count("<tr id=")
     # A row carries each filter value as the code of its menu option, never the words.
     us = rg.filter_options(reg, "f_country").index("United States")

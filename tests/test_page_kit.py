@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 
 import pandas as pd
 import pytest
@@ -133,22 +132,31 @@ def test_a_build_of_another_tree_runs_its_kernels_on_that_trees_data(good_data, 
     assert "figures: 4 data" in printed
 
 
-def test_a_long_table_has_fixed_column_shares_and_a_short_one_does_not():
+def test_a_table_too_wide_for_a_phone_becomes_labelled_blocks_and_a_narrow_one_does_not():
     long_text = "A figure's source sentence, long enough to wrap over several lines of a cell " * 2
-    rows = [{"when": f"{i + 1} Jan 2024", "what": long_text,
-             "cite": f"<details><summary>Cite</summary><p>{long_text}</p></details>", "n": str(i)}
-            for i in range(page.LONG_TABLE_ROWS)]
-    cols = {"when": "Date", "what": "What happened", "cite": "Cite", "n": "Figures"}
-    html = page.table(pd.DataFrame(rows), cols, raw_html=("cite",)).data
-    assert 'class="fraudbook-table fraudbook-fixed" style="min-width: ' in html
-    widths = re.findall(r'<col style="width: ([\d.]+)(ch|%)">', html)
-    assert len(widths) == 4
-    (when, when_u), (what, what_u), (cite, cite_u), (n, n_u) = widths
-    # Short columns in characters, enough for their text ("10 Jan 2024", the header "Figures");
-    # the folded citation counts as its summary ("Cite"), not as the text it hides.
-    assert (when_u, cite_u, n_u) == ("ch", "ch", "ch")
-    assert float(when) >= len("10 Jan 2024") and float(n) >= len("Figures") and float(cite) < 10
-    # The long column takes what is left, as a share that a narrow screen scales down.
-    assert what_u == "%" and 40 <= float(what) < 100
-    short = page.table(pd.DataFrame(rows[: page.LONG_TABLE_ROWS - 1]), cols, raw_html=("cite",)).data
-    assert "fraudbook-fixed" not in short and "<colgroup>" not in short
+    rows = [{"when": f"{i + 1} Jan 2024", "what": long_text, "n": f"{i * 1000:,} cases"} for i in range(3)]
+    wide = page.table(pd.DataFrame(rows), {"when": "Date", "what": "What happened", "n": "Figure"},
+                      numeric=("n",), caption="Events").data
+    assert 'class="fraudbook-table fraudbook-stack fraudbook-sticky"' in wide
+    # Each cell carries its column's name, shown above it when the row is a block on a phone.
+    assert wide.count('data-label="What happened"') == 3
+    # A number and its unit never part: a no-break space joins them.
+    assert '<td class="num" data-label="Figure">2,000\u00a0cases</td>' in wide
+    # Four columns or more may scroll sideways: the box is named and takes a keyboard stop.
+    four = page.table(pd.DataFrame(rows).assign(x="a"), {"when": "Date", "what": "What", "n": "N", "x": "X"}).data
+    assert four.startswith('<div class="fraudbook-scroll" role="region" tabindex="0" '
+                           'aria-label="Table: Date, What, N, X">')
+    narrow = page.table(pd.DataFrame({"y": ["2023", "2024"], "n": ["5", "6"]}), {"y": "Year", "n": "Cases"}).data
+    assert "fraudbook-stack" not in narrow and "fraudbook-sticky" not in narrow
+    assert narrow.startswith('<div class="fraudbook-scroll"><table')
+
+
+def test_a_tables_width_counts_unbreakable_runs():
+    from fraudbook.kit import tables, words
+
+    # "USD 5.6 billion" is one run once its spaces are no-break; a folded <details> counts as
+    # its summary; <wbr> and <br> are places to break.
+    assert tables.runs(words.keep_units("more than USD 5.6 billion")) == ["more", "than", "USD\u00a05.6\u00a0billion"]
+    assert tables.runs("<details><summary>Cite</summary><p>a very long hidden text</p></details>") == ["Cite"]
+    assert tables.runs("www.<wbr>example.<wbr>org<br>x") == ["www.", "example.", "org", "x"]
+    assert tables.comfortable_chars(["Year", "Cases"], [["2023"], ["464,000\u00a0cases"]]) == 4 + 2 + 13 + 2

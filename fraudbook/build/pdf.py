@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import html
-import os
 import re
 import shutil
 import tempfile
@@ -36,8 +35,8 @@ from pathlib import Path
 
 from ..kit.escape import plain_text
 from .sphinx_ext import pdf_name
+from .system import chromium
 
-CHROMIUM = os.environ.get("FRAUDBOOK_CHROMIUM", "/usr/bin/chromium")
 STAMP = ".fraudbook-pdf-digest"
 ARTICLE = re.compile(r'<article class="bd-article">(.*?)</article>', re.S)
 NEXT = re.compile(r'<link rel="next" title="[^"]*" href="([^"]+)"')
@@ -311,7 +310,7 @@ def _print_pdf(document: str, out: Path, title: str, edition: str) -> int:
         source.write_text(document, encoding="utf-8")
         partial = Path(tmp) / out.name
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            browser = p.chromium.launch(executable_path=chromium(), headless=True, args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
             try:
                 ctx = browser.new_context(java_script_enabled=False)

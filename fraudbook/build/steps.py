@@ -18,6 +18,7 @@ from ..paths import LAST_BUILD, Layout
 from .errors import BuildError
 from .manifest import ManifestError, Run, read_manifest
 from .params import ParameterError
+from .system import require_site_programs
 
 FAILURES = (DataError, ManifestError, ParameterError, BuildError)
 
@@ -217,6 +218,8 @@ def build(execute: bool = True, site: bool = True, layout: Layout | None = None,
 
     layout = layout or Layout.from_env()
     try:
+        if site:
+            require_site_programs()
         runs = plan(layout)
         log(f"data valid; {len(runs)} run(s) planned")
         with build_lock(layout, log=log):

@@ -17,7 +17,7 @@ import pandas as pd
 from ..data.coverage import codes, parent_country
 from ..data.load import blank, date_bounds
 from ..data.numbers import SCALES
-from ..kit import charts, qualifiers
+from ..kit import charts, qualifiers, tables
 from ..kit import words as text
 from ..kit.escape import html_text, md
 from ..kit.names import country_codes, join, prose_name
@@ -195,24 +195,8 @@ def grouped_table(df: pd.DataFrame, group: str, columns: dict[str, str],
     Every text is escaped except the `raw_html` columns (links built by fraudbook.kit.words). The
     group row's tooltip (`group_title` column) tells what the indicator counts.
     """
-    head = "".join(f'<th scope="col">{html_text(h)}</th>' for h in columns.values())
-    bodies = []
-    for key, rows in df.groupby(group, sort=False):
-        tip = ""
-        if group_title:
-            tip = f' title="{html_text(rows[group_title].iloc[0])}"'
-        out = [f'<tr><th scope="rowgroup" colspan="{len(columns)}"{tip}>{html_text(key)}</th></tr>']
-        for _, row in rows.iterrows():
-            cells = []
-            for col in columns:
-                v = row[col]
-                v = "" if blank(v) else v
-                cells.append(f"<td>{v if col in raw_html else html_text(v)}</td>")
-            out.append("<tr>" + "".join(cells) + "</tr>")
-        bodies.append("<tbody>" + "".join(out) + "</tbody>")
-    cap = f"<caption>{html_text(caption)}</caption>" if caption else ""
-    return (f'<table class="fraudbook-table fraudbook-grouped">{cap}<thead><tr>{head}</tr></thead>'
-            f"{''.join(bodies)}</table>")
+    return tables.frame_table(df, columns, raw_html=raw_html, caption=caption, group=group,
+                              group_tip=group_title, css="fraudbook-table fraudbook-grouped")
 
 
 # ---- charts -------------------------------------------------------------------------------

@@ -126,7 +126,7 @@ def register(ds: Dataset, meta: pd.DataFrame | None = None, show_quotes: bool = 
 def cite_html(cite_text: str, accessed: str) -> str:
     """The one-line citation, folded under 'Cite'; its access date in a span that
     _static/fraudbook-register.js sets to the reader's day (the edition's day without script)."""
-    safe = html_text(cite_text)
+    safe = escape.breakable_urls(cite_text)
     tail = html_text(f"accessed {accessed}.")
     if accessed and safe.endswith(tail):
         safe = (safe[: -len(tail)] + f'accessed <span class="fraudbook-accessed">'
@@ -172,17 +172,15 @@ def shown_sentence(shown: int, total: int) -> str:
     return f"{shown} of {total} figures shown"
 
 
-def with_filter_values(table_html: str, reg: pd.DataFrame) -> str:
-    """The register's HTML table with each row's filter codes as data- attributes."""
+def filter_values(reg: pd.DataFrame):
+    """A row's filter codes as data- attributes (what _static/fraudbook-register.js reads)."""
     codes = _codes(reg)
-    out = table_html
-    for _, x in reg.iterrows():
-        anchor = f'<tr id="figure-{html_text(x["figure_id"])}">'
-        attrs = " ".join(
-            f'data-{col[2:]}="' + "|".join(codes[col][v] for v in str(x[col]).split("|") if v) + '"'
-            for col, _ in FILTERS)
-        out = out.replace(anchor, anchor[:-1] + " " + attrs + ">", 1)
-    return out
+
+    def attrs(x: pd.Series) -> dict[str, str]:
+        return {f"data-{col[2:]}": "|".join(codes[col][v] for v in str(x[col]).split("|") if v)
+                for col, _ in FILTERS}
+
+    return attrs
 
 
 def other_parts(part: str) -> list[tuple[str, str]]:
@@ -205,8 +203,8 @@ def register_html(reg: pd.DataFrame, part: str = "recent") -> str:
     cols = {"figure_html": "Figure, period and place", "source_cell": "Sources (primary first)",
             "cite_html": "Cite"}
     table = page.html_table(reg, cols, raw_html=tuple(cols), row_id=lambda r: f"figure-{r['figure_id']}",
-                            caption=f"The register of figures for {text.REGISTER_PARTS[part][1]}")
+                            row_attrs=filter_values(reg), caption=f"The register of figures for {text.REGISTER_PARTS[part][1]}")
     # Only the newest part forwards a missing row (the other parts never send it back).
     other = " ".join(p for p, _ in other_parts(part)) if part == PARTS[0] else ""
     return (filter_form(reg) + f'<div id="{TABLE_ID}" data-other="{html_text(other)}">'
-            + with_filter_values(table, reg) + "</div>")
+            + table + "</div>")

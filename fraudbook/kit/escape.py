@@ -4,7 +4,8 @@ through these functions, so markup in a cell is always shown as text.
 - `html_text`: text inside an element or an attribute (quotes escaped too).
 - `md`: text inside glued or generated MyST Markdown (HTML escaped and Markdown made inert).
 - `href`: a URL for an href; anything that is not a plain http(s) URL is refused.
-- `wrap_ids`: an identifier or path that may wrap after `_`, `-` and `/` in a narrow column.
+- `wrap_ids`: an identifier or path that may wrap after `_`, `-` and `/` in a narrow column;
+  `breakable_urls`: text whose web addresses may wrap after their punctuation.
 - `plain_text`: the other way: the words an HTML fragment shows, tags dropped.
 """
 
@@ -46,6 +47,27 @@ def href(url) -> str:
 def wrap_ids(text) -> str:
     """Escaped text that may wrap after '_', '-' and '/' (long ids otherwise widen tables)."""
     return re.sub(r"([_/-])", r"\1<wbr>", html_text(text))
+
+
+# An address's run without punctuation (a hash, a long id) may also break after this many.
+URL_PIECE = 16
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+")
+_AFTER_URL_PUNCT = re.compile(r"(?<=[/.?&=#_-])(?=.)")
+
+
+def breakable_urls(text) -> str:
+    """Escaped text whose web addresses may wrap after their punctuation (<wbr>), never
+    inside a word: a long address in a narrow cell otherwise widens it or is cut anywhere."""
+    text = "" if text is None else str(text)
+    out, pos = [], 0
+    for m in _URL_IN_TEXT.finditer(text):
+        out.append(html_text(text[pos:m.start()]))
+        pieces = [p[i:i + URL_PIECE] for p in _AFTER_URL_PUNCT.split(m.group(0))
+                  for i in range(0, len(p), URL_PIECE)]
+        out.append("<wbr>".join(html_text(p) for p in pieces))
+        pos = m.end()
+    out.append(html_text(text[pos:]))
+    return "".join(out)
 
 
 def small(inner_html: str) -> str:

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 
 import pandas as pd
 from IPython.display import HTML, Markdown
 
 from ..data.load import Dataset, blank, load
 from ..data.package import FORMULA_START, csv_safe, number_text  # noqa: F401 (the kit's names)
-from . import charts, reads, words
-from .escape import html_text, plain_text
+from . import charts, reads, tables, words
+from .escape import html_text
 
 # Set by the build for a run whose parameters differ from the template's defaults: only then
 # may a sentence's figure be left out by the page's selection (fraudbook.build.execute).
@@ -144,79 +143,20 @@ def glue_chart(name: str, chart) -> None:
     _glue(name, chart)
 
 
-# A table of this many rows or more is laid out with fixed column widths (fixed_columns): an
-# automatic layout widens its columns again as each later row arrives, so the rows a reader
-# already sees jump while a long page loads.
-LONG_TABLE_ROWS = 25
-# A short column (its usual text, the 3rd quartile of its lengths, within SHORT_CHARS
-# characters) gets that width in characters, enough for its longest word up to WORD_CHARS.
-# The long ones share the rest in proportion to their usual text, as an automatic layout
-# would, as percentages (of a table NOMINAL_CHARS wide), which a narrower screen scales down;
-# the table's min-width keeps each long column LONG_MIN_CHARS wide. Wider, it scrolls
-# sideways in its own box.
-SHORT_CHARS = 24
-WORD_CHARS = 18
-LONG_MIN_CHARS = 10
-LONG_WEIGHT_CHARS = 240
-NOMINAL_CHARS = 88  # about the book's text column on a laptop, in a table's characters
-NUM = ' class="num"'
-# What a closed <details> holds is not shown until opened: its summary is what takes room.
-_FOLDED = re.compile(r"<details[^>]*>\s*<summary[^>]*>(.*?)</summary>.*?</details>", re.S)
-
-
-def fixed_columns(headers: list[str], cells: list[list[str]]) -> tuple[str, str]:
-    """(<colgroup>, the table's min-width style) for a long table; `cells` as the table shows
-    them (HTML), one list per row."""
-    short: list[int | None] = []
-    weight: list[int] = []
-    for i, header in enumerate(headers):
-        texts = [plain_text(_FOLDED.sub(r"\1", row[i]), " ") for row in cells]
-        lengths = sorted(len(x) for x in texts)
-        usual = lengths[(len(lengths) * 3) // 4] if lengths else 0
-        word = min(max([len(w) for x in [header, *texts] for w in x.split()] or [0]), WORD_CHARS)
-        short.append(max(usual, word, 4) + 2 if usual <= SHORT_CHARS else None)
-        weight.append(min(usual, LONG_WEIGHT_CHARS))
-    if None not in short:  # all short: the widest takes what the others leave
-        short[short.index(max(short))] = None
-    fixed = sum(s for s in short if s)
-    share = max(100 - 100 * fixed / NOMINAL_CHARS, 40)
-    long_total = sum(w for w, s in zip(weight, short, strict=True) if s is None) or 1
-    cols = "".join(f'<col style="width: {s}ch">' if s else f'<col style="width: {share * w / long_total:.1f}%">'
-                   for s, w in zip(short, weight, strict=True))
-    return f"<colgroup>{cols}</colgroup>", f"min-width: {fixed + LONG_MIN_CHARS * short.count(None)}ch"
-
-
 def table(df: pd.DataFrame, columns: dict[str, str], numeric: tuple[str, ...] = (),
           raw_html: tuple[str, ...] = (), caption: str | None = None, row_id=None,
-          css: str = "fraudbook-table", wide: bool = False) -> HTML:
-    """An HTML table of `df` with escaped cells; `columns` maps column -> header.
+          css: str = "fraudbook-table", wide: bool = False, row_attrs=None) -> HTML:
+    """An HTML table of `df` (fraudbook.kit.tables: readable at any width), escaped cells;
+    `columns` maps column -> header.
 
     Cells in `raw_html` are already-safe HTML built by fraudbook.kit.words (links); every other
     cell is escaped, so markup in the data shows as text. `row_id(row) -> str` gives each
-    row an HTML id, so that other pages can link to it.
+    row an HTML id, so that other pages can link to it; `row_attrs(row) -> dict` its data-
+    attributes.
     """
     reads.shown(df)
-    head = "".join(f'<th scope="col">{html_text(h)}</th>' for h in columns.values())
-    body, shown = [], []
-    for _, row in df.iterrows():
-        cells = []
-        for col in columns:
-            v = row[col]
-            v = "" if blank(v) else v
-            cells.append(str(v) if col in raw_html else html_text(v))
-        shown.append(cells)
-        tds = "".join(f"<td{NUM if col in numeric else ''}>{c}</td>"
-                      for col, c in zip(columns, cells, strict=True))
-        rid = f' id="{html_text(row_id(row))}"' if row_id else ""
-        body.append(f"<tr{rid}>{tds}</tr>")
-    cap = f"<caption>{html_text(caption)}</caption>" if caption else ""
-    css = f"{css} fraudbook-wide" if wide else css
-    cols, style = "", ""
-    if len(df) >= LONG_TABLE_ROWS:
-        cols, min_width = fixed_columns(list(columns.values()), shown)
-        css, style = f"{css} fraudbook-fixed", f' style="{min_width}"'
-    return HTML(f'<table class="{html_text(css)}"{style}>{cap}{cols}<thead><tr>{head}</tr></thead>'
-                f"<tbody>{''.join(body)}</tbody></table>")
+    return HTML(tables.frame_table(df, columns, numeric=numeric, raw_html=raw_html, caption=caption,
+                                   row_id=row_id, row_attrs=row_attrs, css=css, wide=wide))
 
 
 # The chart's CSV travels in the notebook output's metadata under this key ({"path", "csv"}),
@@ -314,8 +254,8 @@ def chart_data(df: pd.DataFrame, columns: dict[str, str], title: str, filename: 
 
 def html_table(df: pd.DataFrame, columns: dict[str, str], **kw) -> str:
     """`table` as an HTML string, full width (for tables built into a larger HTML block or
-    placed in Markdown), in a box that scrolls sideways on its own on a narrow screen."""
-    return f'<div class="fraudbook-scroll">{table(df, columns, wide=True, **kw).data}</div>'
+    placed in Markdown)."""
+    return table(df, columns, wide=True, **kw).data
 
 
 def statements(df: pd.DataFrame, geographies: pd.DataFrame | None = None) -> pd.DataFrame:

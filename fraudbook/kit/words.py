@@ -51,6 +51,32 @@ UNIT_WORDS = {
 
 md_escape = escape.md  # kept as a name the chapters read naturally
 
+# A number never parts from its currency, scale or unit at the end of a line: "USD 5.6
+# billion", "322,000 scam centres" are joined by no-break spaces, and a range ("20–40"), which
+# a browser may break after its dash, is kept on one line by a span.
+_SCALE_WORDS = ("thousand", "million", "billion", "trillion", "percent")
+_UNITS = "|".join(sorted({re.escape(w) for w in (*UNIT_WORDS.values(), *_SCALE_WORDS) if w[0].isalpha()},
+                         key=len, reverse=True))
+_AMOUNT = re.compile(rf"(?:\b[A-Z]{{3}}[ \u00a0])?(\d[\d,.]*(?:–\d[\d,.]*)?)((?:[ \u00a0](?:{_UNITS})\b)*)")
+_TAG = re.compile(r"(<[^>]*>)")
+NOWRAP_CLASS = "fraudbook-nowrap"
+
+
+def _bind(m: re.Match) -> str:
+    text = m.group(0).replace(" ", "\u00a0")
+    return f'<span class="{NOWRAP_CLASS}">{text}</span>' if "–" in m.group(1) else text
+
+
+def keep_units(fragment: str) -> str:
+    """An HTML fragment (escaped text or markup) with each number bound to its currency,
+    scale and unit; tags and their attributes are left as they are."""
+    parts = _TAG.split(fragment)
+    bound = f'<span class="{NOWRAP_CLASS}">'
+    for i in range(0, len(parts), 2):  # the text between tags, unless already bound
+        if any(c.isdigit() for c in parts[i]) and (i == 0 or parts[i - 1] != bound):
+            parts[i] = _AMOUNT.sub(_bind, parts[i])
+    return "".join(parts)
+
 
 def number(v: float) -> str:
     """A stated number as written, with thousands separators and no invented decimals."""
@@ -230,7 +256,7 @@ def source_link(row: pd.Series, citations: list[dict] | None = None, hover: bool
 def statement(row: pd.Series) -> str:
     """Amount, period and linked source with its strength, as HTML: the unit a reader can
     trace in one click."""
-    return (f"<strong>{escape.html_text(amount(row))}</strong> {escape.html_text(period(row))} "
+    return (f"<strong>{keep_units(escape.html_text(amount(row)))}</strong> {escape.html_text(period(row))} "
             f"({source_link(row)})")
 
 
