@@ -17,7 +17,7 @@ NODE_STAMP := node_modules/.installed-stamp
 # else one message naming the apt-get command, before anything else runs.
 SYSTEM_DEPS := bash scripts/system-deps.sh
 
-.PHONY: help book test test-fast lint format check serve execute site run toc bench site-report clean lock system-deps
+.PHONY: help book test test-fast lint format check serve execute site run toc bench site-report clean lock system-deps freshness
 
 help:  ## list every target (this text)
 	@echo "Scam centres and the money they take: make targets"
@@ -60,6 +60,9 @@ run: $(STAMP)  ## one run into scratch/ with a preview page: NAME=losses PARAMS=
 
 check: $(STAMP)  ## validate data/ alone
 	$(PY) -m fraudbook check
+
+freshness: $(STAMP)  ## where an update starts: series by newest point, stale running totals, old searches
+	$(PY) -m fraudbook freshness
 
 toc: $(STAMP)  ## write _toc.yml from runs.yml
 	$(PY) -m fraudbook toc

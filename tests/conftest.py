@@ -107,6 +107,10 @@ def citation_layout(old: dict) -> dict:
     good["audit"] = [{"subject_id": r[key], "checked": "2026-11-26", "verdict": "ok", "note": ""}
                      for table, key in (("figures", "figure_id"), ("events", "event_id"))
                      for r in good[table]]
+    good["searches"] = [
+        {"search_id": "2026-11-ftc", "edition": "2026.11", "searched": "2026-11-26",
+         "topic": "The FTC's total for 2025", "where": "stored pages", "outcome": "not_found", "note": ""},
+    ]
     return good
 
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m fraudbook {check,execute,site,build,run,toc}`.
+"""Command line: `python -m fraudbook {check,execute,site,build,run,toc,freshness}`.
 
     check     validate data/
     execute   validate, then execute every run of runs.yml into book/
@@ -9,6 +9,8 @@
               (book/ untouched); --set name=value changes a parameter; --publish writes
               into book/ instead
     toc       write _toc.yml from runs.yml (--check: fail if it differs)
+    freshness list every series and indicator by its newest point, the stale running
+              totals and the searches older than the edition (where an update starts)
 
 Every failure a person can fix prints one message and exits 1; nothing is left half-built.
 """
@@ -73,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fraudbook", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["check", "execute", "site", "build", "run", "toc"])
+    parser.add_argument("command", choices=["check", "execute", "site", "build", "run", "toc",
+                                                       "freshness"])
     parser.add_argument("name", nargs="?", help="with 'run': the run's name in runs.yml")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="with 'run': a parameter value (repeatable)")
@@ -100,6 +103,8 @@ def _main(argv: list[str] | None = None) -> int:
         return steps.check(layout)
     if args.command == "toc":
         return steps.toc(layout, check_only=args.check)
+    if args.command == "freshness":
+        return steps.freshness(layout)
     if args.command == "run":
         if not args.name:
             parser.error("run needs the name of a run in runs.yml")

@@ -242,6 +242,22 @@ def build(execute: bool = True, site: bool = True, layout: Layout | None = None,
     return 0
 
 
+def freshness(layout: Layout, today=None) -> int:
+    """Print the freshness report of the current edition (fraudbook.data.freshness)."""
+    from datetime import date
+
+    from ..data import freshness as fr
+    from ..data.claims import edition
+
+    try:
+        result = fr.freshness(load(layout.data), edition(layout.root), today or date.today())
+    except FAILURES as exc:
+        report("FRESHNESS FAILED", exc)
+        return 1
+    print(fr.render(result), end="")
+    return 0
+
+
 def toc(layout: Layout, check_only: bool = False) -> int:
     from .toc import render_toc
 

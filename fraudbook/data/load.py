@@ -493,6 +493,7 @@ class Dataset:
     citations: pd.DataFrame
     changes: pd.DataFrame
     audit: pd.DataFrame
+    searches: pd.DataFrame
 
     def citations_of(self, subject_id: str) -> pd.DataFrame:
         """The citations of one figure or event, primary first, with their sources' columns."""

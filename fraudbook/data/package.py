@@ -61,6 +61,7 @@ TABLE_TITLES = {
     "conflicts": "Disagreements between sources",
     "changes": "Changes and corrections",
     "audit": "Last check of each figure and event",
+    "searches": "What was looked for, and whether it was found",
 }
 TABLE_DESCRIPTIONS = {
     "sources": "One row per publication a figure or event is taken from: title, publisher, date, "
@@ -82,6 +83,9 @@ TABLE_DESCRIPTIONS = {
                "corrected, re-sourced, merged or withdrawn, each with its reason.",
     "audit": "One row per figure and event: the day it was last checked against its quotes and "
              "what the check found.",
+    "searches": "One row per thing looked for while preparing an edition: what, where, on which "
+                "day, and whether it was found, so that a gap in the data can be told from a quiet "
+                "period.",
 }
 
 DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"

@@ -208,6 +208,19 @@ AUDIT = Table("audit", "subject_id", (
     _opt("note"),
 ))
 
+# What was looked for while preparing an edition, and whether it was found: a reader can tell
+# "nothing happened" from "not found", and the next edition starts from the list.
+SEARCH_OUTCOMES = ("found", "not_found")
+SEARCHES = Table("searches", "search_id", (
+    Column("search_id", "id", pattern=ID_LOWER),
+    Column("edition", "id", pattern=r"\d{4}\.\d{2}"),
+    Column("searched", "date"),
+    Column("topic"),
+    Column("where"),
+    Column("outcome", "enum", choices=SEARCH_OUTCOMES),
+    _opt("note"),
+))
+
 # Load order matters only for readability of error lists: references point backwards.
 TABLES = (SOURCES, INDICATORS, GEOGRAPHIES, PLACES, FIGURES, EVENTS, CITATIONS, FX_RATES,
-          CONFLICTS, CHANGES, AUDIT)
+          CONFLICTS, CHANGES, AUDIT, SEARCHES)
