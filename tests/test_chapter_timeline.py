@@ -197,3 +197,40 @@ def test_every_event_kind_in_the_data_has_a_label_and_a_place_in_the_legend(even
     assert set(tl.KIND_ORDER) == set(schema.EVENT_KINDS)
     assert events["kind_label"].notna().all(), "an event kind without a label drops out of the chart"
     assert {"verdict", "execution"} <= set(events["kind"]), "the court cases of 2025-26 are events"
+
+
+# --- sentences about the data come from the data ------------------------------------------
+
+def test_the_coverage_sentence_follows_the_events(events):
+    whole = tl.window_sentence(events, events, "2023-01-01", "2026-12-31")
+    assert whole.startswith(f"The data holds {len(events):,} events, the first dated "
+                            f"{events.iloc[0]['date_plain']} and the newest {events.iloc[-1]['date_plain']}")
+    assert "this version of the page" not in whole
+    # A newer event moves "the newest"; a narrower window says what it leaves out.
+    later = events.iloc[[-1]].copy()
+    later["date_plain"], later["title"] = "9 Nov 2026", "A later event"
+    grown = pd.concat([events, later], ignore_index=True)
+    assert "the newest 9 Nov 2026." in tl.window_sentence(grown, grown, "2023-01-01", "2026-12-31")
+    part = tl.in_window(events, date(2024, 1, 1), date(2024, 12, 31))
+    narrow = tl.window_sentence(events, part, "2024-01-01", "2024-12-31")
+    assert f"shows the {len(part):,} events dated between 1 Jan 2024 and 31 Dec 2024" in narrow
+
+
+def test_the_first_handover_and_its_precision_come_from_the_data(events):
+    fid = tl.first_of(events, "handover", ("MMR", "CHN"))
+    handovers = events[(events["kind"] == "handover")
+                       & events["countries"].str.contains("MMR") & events["countries"].str.contains("CHN")]
+    assert fid == handovers.iloc[0]["event_id"]
+    row = events.set_index("event_id").loc[fid]
+    phrase = tl.dated_phrase(events, fid)
+    assert phrase.startswith("dated [" + row["date_plain"] + "](")
+    assert phrase.endswith(", with no day given") == (row["precision"] == "month")
+    # The same event dated to a month only gets the words; dated to a day, it loses them.
+    monthly = events.copy()
+    monthly.loc[monthly["event_id"] == fid, "precision"] = "month"
+    assert tl.dated_phrase(monthly, fid).endswith(", with no day given")
+    daily = events.copy()
+    daily.loc[daily["event_id"] == fid, "precision"] = "day"
+    assert not tl.dated_phrase(daily, fid).endswith("no day given")
+    with pytest.raises(ValueError, match="no handover event involving MMR, ZZZ"):
+        tl.first_of(events, "handover", ("MMR", "ZZZ"))

@@ -108,8 +108,8 @@ def test_a_mistyped_figure_id_fails_the_build_naming_it_and_the_site_stays(good_
         "    output: book/say.ipynb\n    parameters: {FIGURE: CN-MM-2023-11-CUM}\n"))
     assert build(site=False, layout=Layout(root), log=lambda *a: None) == 0
     nb = json.loads((root / "book" / "say.ipynb").read_text())
-    glued = json.dumps(nb["cells"])
-    assert "31,000 people" in glued
+    glued = json.dumps(nb["cells"], ensure_ascii=False)
+    assert "31,000\u00a0people" in glued  # a number and its unit on one line
 
 
 @pytest.mark.slow
@@ -160,3 +160,16 @@ def test_a_tables_width_counts_unbreakable_runs():
     assert tables.runs("<details><summary>Cite</summary><p>a very long hidden text</p></details>") == ["Cite"]
     assert tables.runs("www.<wbr>example.<wbr>org<br>x") == ["www.", "example.", "org", "x"]
     assert tables.comfortable_chars(["Year", "Cases"], [["2023"], ["464,000\u00a0cases"]]) == 4 + 2 + 13 + 2
+
+
+def test_newest_follows_the_data_and_a_stale_claim_stops_the_page():
+    figs = pd.DataFrame({"indicator": ["a", "a", "b"], "period": ["annual"] * 3,
+                         "period_end": ["2023", "2024", "2025"], "date_published": ["", "", ""]},
+                        index=["A-2023", "A-2024", "B-2025"])
+    assert page.newest(figs, ["a"]) == "A-2024"
+    page.claim_newest("k", "A-2024", figs, ["a"])
+    newer = pd.concat([figs, pd.DataFrame({"indicator": ["a"], "period": ["annual"], "period_end": ["2025"],
+                                           "date_published": [""]}, index=["A-2025"])])
+    assert page.newest(newer, ["a"]) == "A-2025"
+    with pytest.raises(page.FigureIdError, match=r"sentence 'k' describes figure A-2024 as the newest .*\(A-2025\)"):
+        page.claim_newest("k", "A-2024", newer, ["a"])

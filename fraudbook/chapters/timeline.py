@@ -318,13 +318,39 @@ def window_words(rows: pd.DataFrame, start: date, end: date) -> str:
     return when(a) if a == b else f"{when(a)} to {when(b)}"
 
 
-def window_sentence(events: pd.DataFrame, start: str, end: str) -> str:
-    """The sentence saying which events the page shows (Markdown)."""
-    n = len(events)
-    noun = "event" if n == 1 else "events"
-    return (f"This edition covers {when(start)} to {when(end)}: "
-            f"{n} {noun}, from '{escape.md(events.iloc[0]['title'])}' ({events.iloc[0]['date_plain']}) "
-            f"to '{escape.md(events.iloc[-1]['title'])}' ({events.iloc[-1]['date_plain']}).")
+def window_sentence(every: pd.DataFrame, shown: pd.DataFrame, start: str, end: str) -> str:
+    """What the data holds and what the page shows, from the events themselves (Markdown):
+    the first and newest event of the data, and the window when it leaves some out."""
+    def one(n: int) -> str:
+        return f"{n:,} {'event' if n == 1 else 'events'}"
+
+    first, last = every.iloc[0], every.iloc[-1]
+    out = (f"The data holds {one(len(every))}, the first dated {first['date_plain']} and the "
+           f"newest {last['date_plain']}")
+    if len(shown) < len(every):
+        out += (f"; this version of the page shows the {one(len(shown))} dated between "
+                f"{when(start)} and {when(end)}, from '{escape.md(shown.iloc[0]['title'])}' "
+                f"({shown.iloc[0]['date_plain']}) to '{escape.md(shown.iloc[-1]['title'])}' "
+                f"({shown.iloc[-1]['date_plain']})")
+    return out + "."
+
+
+def first_of(events: pd.DataFrame, kind: str, countries: tuple[str, ...]) -> str:
+    """The id of the earliest event of `kind` that involves every one of `countries`."""
+    involves = pd.Series([all(c in codes(cs) for c in countries) for cs in events["countries"]],
+                         index=events.index, dtype=bool)
+    hit = events[(events["kind"] == kind) & involves]
+    if hit.empty:
+        raise ValueError(f"no {kind} event involving {', '.join(countries)} in the data")
+    return str(hit.iloc[0]["event_id"])
+
+
+def dated_phrase(events: pd.DataFrame, event_id: str) -> str:
+    """'dated 19 Jun 2023', or 'dated Jun 2023, with no day given' where the source gives
+    the month only: the date linked to its source (Markdown)."""
+    row = events.set_index("event_id").loc[event_id]
+    tail = ", with no day given" if row["precision"] == "month" else ""
+    return f"dated {date_link(events, event_id)}{tail}"
 
 
 def filter_sentence(ds, preset: list[str]) -> str:

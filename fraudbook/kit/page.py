@@ -107,6 +107,30 @@ def sentences(selection: pd.DataFrame, everything: pd.DataFrame | None = None):
     return say
 
 
+def newest(figs: pd.DataFrame, indicators, period: str | None = None) -> str:
+    """The id of the newest figure of `indicators` (by the end of its period, then the day
+    its source was published): what a sentence about "the latest year" must cite."""
+    from ..data.load import date_bounds
+
+    rows = figs[figs["indicator"].isin(list(indicators))]
+    if period:
+        rows = rows[rows["period"] == period]
+    if rows.empty:
+        raise FigureIdError(f"no figure of {', '.join(indicators)} in the data")
+    key = [(date_bounds(str(r["period_end"]))[1], str(r.get("date_published", "") or ""), fid)
+           for fid, r in rows.iterrows()]
+    return max(key)[2]
+
+
+def claim_newest(key: str, fid: str, figs: pd.DataFrame, indicators, period: str | None = None) -> None:
+    """Stop the page when a sentence written about figure `fid` as the newest of its kind
+    ("the latest edition …") is no longer true of the data: the sentence must be rewritten."""
+    latest = newest(figs, indicators, period)
+    if latest != fid:
+        raise FigureIdError(f"sentence '{key}' describes figure {fid} as the newest of its kind, "
+                            f"but the data now holds a newer one ({latest}): rewrite the sentence")
+
+
 def figure(key: str, chart, *, caption: str, sources: pd.DataFrame,
            data: pd.DataFrame | None = None, columns: dict[str, str] | None = None,
            data_title: str = "The data in the chart above") -> None:
