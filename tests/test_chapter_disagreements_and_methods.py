@@ -14,7 +14,7 @@ from fraudbook.chapters import register as rg
 from fraudbook.chapters import sources as so
 from fraudbook.data import bibliography, claims
 from fraudbook.data.load import load, split_list
-from fraudbook.kit import names, page, qualifiers
+from fraudbook.kit import names, page, qualifiers, words
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +284,7 @@ def test_register_cite_line_and_filter_values(real):
                                      + ", accessed 26 Nov 2026.")
     assert '<span class="fraudbook-accessed">26 Nov 2026</span>' in row["cite_html"]
     assert row["f_country"] == "United States" and row["f_year"] == "2024"
-    assert row["f_kind"] == "newspaper or news site"
+    assert row["f_kind"] == words.kind_words(real.citations_of("IC3-2024-L2").iloc[0]["source_kind"])
     combined = reg[reg["geography"].str.contains(";")].iloc[0]
     assert combined["f_country"].count("|") == combined["geography"].count(";")
 

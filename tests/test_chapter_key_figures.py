@@ -66,8 +66,9 @@ def test_real_headline_notes_come_from_the_data_without_ids(ds, figs):
             if r["source_kind"] not in kf.STRONG_KINDS or not isinstance(r["source_url"], str)
             or not r["source_url"]}
     assert set(notes.index) == weak and weak, "every weaker headline figure gets a word, no other"
-    assert "IC3-2024-L2" in notes.index  # USD 16.6 bn: only press coverage of the IC3 report
-    assert notes.loc["IC3-2024-L2", "why"].startswith("No text from the FBI IC3 itself was found")
+    # The 80% share: only press and copies of the ministry's words were found.
+    assert "SEED-CN-ABROAD-80" in notes.index
+    assert notes.loc["SEED-CN-ABROAD-80", "why"].startswith("The figure is taken from a copy or summary")
     assert "UNODC-01" not in notes.index  # a verbatim copy of the UNODC's report
     out = kf.why_html(notes)
     for fid in top.index:

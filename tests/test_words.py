@@ -92,7 +92,7 @@ def test_a_row_whose_source_differs_from_the_data_keeps_its_own_quote(meta):
 def test_statement_carries_the_amount_period_link_and_mark(meta):
     s = words.statement(meta.loc["IC3-2024-L2"])
     assert s.startswith("<strong>USD\u00a016.6\u00a0billion</strong> in 2024 (<a href=")  # one line: no-break spaces
-    assert s.endswith(">press</span>)")
+    assert s.endswith(f">{words.strength_of(meta.loc['IC3-2024-L2'])}</span>)")
 
 
 def test_cite_line_names_figure_source_book_edition_and_day(meta):
