@@ -306,3 +306,40 @@ def test_the_footer_links_downloads_relative_to_the_page_and_dates_the_newest_so
     context = {"theme_extra_footer": f'<a href="{sphinx_ext.DOWNLOADS_HREF}">x</a>', "pathto": lambda d: "downloads.html"}
     sphinx_ext._footer_links(app, "book/about", "page.html", context, None)
     assert "Newest source" not in context["theme_extra_footer"]
+
+
+def test_a_page_of_events_or_of_sources_dates_its_newest_source_too(tmp_path, ds):
+    from types import SimpleNamespace
+
+    from fraudbook.build import sphinx_ext
+    from fraudbook.data.load import date_bounds
+
+    event = ds.events.index[0]
+    newest_listed = max((d for d in ds.sources["date_published"] if isinstance(d, str) and d),
+                        key=lambda d: (date_bounds(d)[0], len(d)))
+    listed = ds.sources.index[list(ds.sources["date_published"]).index(newest_listed)]
+    for reads, expected in (({"events": [event]}, sphinx_ext.newest_source_date([event])),
+                            ({"sources": [listed]}, newest_listed)):
+        nb = tmp_path / "page.ipynb"
+        nb.write_text(json.dumps({"cells": [], "metadata": {"fraudbook": {"reads": {"figures": [], **reads}}}}))
+        app = SimpleNamespace(env=SimpleNamespace(all_docs={"book/page": 0}, doc2path=lambda name: str(nb)))
+        assert sphinx_ext.page_figures(app, "book/page")
+        context = {"theme_extra_footer": f'<a href="{sphinx_ext.DOWNLOADS_HREF}">x</a>',
+                   "pathto": lambda d: "downloads.html"}
+        sphinx_ext._footer_links(app, "book/page", "page.html", context, None)
+        assert expected and f'Newest source on this page: <time datetime="{expected}">' in context["theme_extra_footer"]
+
+
+def test_the_record_of_a_page_holds_the_events_and_sources_it_shows(tmp_path, monkeypatch, ds):
+    from fraudbook.kit import reads
+
+    path = tmp_path / "reads.json"
+    monkeypatch.setenv(reads.ENV, str(path))
+    for name in ("_tables", "_figures", "_events", "_sources"):
+        monkeypatch.setattr(reads, name, set())
+    reads.shown(ds.events.head(2))
+    reads.shown(ds.sources.head(3))
+    reads.shown(ds.figures.head(1))
+    got = json.loads(path.read_text())
+    assert got["events"] == sorted(ds.events.index[:2]) and got["sources"] == sorted(ds.sources.index[:3])
+    assert got["figures"] == [ds.figures.index[0]]

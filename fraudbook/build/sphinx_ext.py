@@ -179,8 +179,9 @@ _SOURCE_DATES: dict[str, dict[str, list[str]]] = {}
 
 
 def newest_source_date(figure_ids, data_dir=DATA) -> str | None:
-    """The newest publication date of the sources that state these figures (every citation,
-    primary or corroborating); None when none of them is dated."""
+    """The newest publication date of the sources that state these figures or events (every
+    citation, primary or corroborating), or of a source listed itself (`source:<id>`, as
+    page_figures gives it); None when none of them is dated."""
     from ..data.load import date_bounds, load
 
     key = str(data_dir)
@@ -192,6 +193,9 @@ def newest_source_date(figure_ids, data_dir=DATA) -> str | None:
             d = dated.get(c["source_id"])
             if isinstance(d, str) and d.strip():
                 by_subject.setdefault(c["subject_id"], []).append(d.strip())
+        for sid, d in dated.items():
+            if isinstance(d, str) and d.strip():
+                by_subject[f"source:{sid}"] = [d.strip()]
         _SOURCE_DATES.clear()
         _SOURCE_DATES[key] = by_subject
     dates = [d for fid in figure_ids for d in _SOURCE_DATES[key].get(str(fid), [])]
@@ -199,7 +203,8 @@ def newest_source_date(figure_ids, data_dir=DATA) -> str | None:
 
 
 def page_figures(app, pagename: str) -> list[str]:
-    """The figures an executed notebook page recorded showing (metadata.fraudbook.reads)."""
+    """The figures and events an executed notebook page recorded showing
+    (metadata.fraudbook.reads)."""
     import json
 
     if pagename not in app.env.all_docs:
@@ -209,10 +214,12 @@ def page_figures(app, pagename: str) -> list[str]:
         return []
     try:
         meta = json.loads(open(path, encoding="utf-8").read())["metadata"]
-        figures = meta["fraudbook"]["reads"]["figures"]
-    except (OSError, ValueError, KeyError, TypeError):
+        reads = meta["fraudbook"]["reads"]
+        shown = [*reads.get("figures", []), *reads.get("events", []),
+                 *(f"source:{s}" for s in reads.get("sources", []))]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return []
-    return [str(f) for f in figures] if isinstance(figures, list) else []
+    return [str(f) for f in shown]
 
 
 def _footer_links(app, pagename, templatename, context, doctree) -> None:

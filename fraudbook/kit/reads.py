@@ -1,9 +1,10 @@
 """What a page reads, recorded while it executes, so the build re-executes a page only when
 something it read changed (fraudbook.build.digest).
 
-Two things are recorded: the tables of data/ the page touches (any attribute of the Dataset
-that `page.setup()` returns), and the figures it shows (every figure that reaches the page
-through the kit: sentences, statements, figures, tables, chart data). The build reads the
+Three things are recorded: the tables of data/ the page touches (any attribute of the Dataset
+that `page.setup()` returns), the figures it shows (every figure that reaches the page
+through the kit: sentences, statements, figures, tables, chart data) and the events it shows
+(the pages' "newest source" line reads both, fraudbook.build.sphinx_ext). The build reads the
 record from the file named by FRAUDBOOK_READS; outside a build nothing is written.
 """
 
@@ -19,13 +20,16 @@ from ..data.load import Dataset
 ENV = "FRAUDBOOK_READS"
 _tables: set[str] = set()
 _figures: set[str] = set()
+_events: set[str] = set()
+_sources: set[str] = set()
 
 
 def _write() -> None:
     path = os.environ.get(ENV)
     if path:
         with open(path, "w", encoding="utf-8") as f:
-            json.dump({"tables": sorted(_tables), "figures": sorted(_figures)}, f)
+            json.dump({"tables": sorted(_tables), "figures": sorted(_figures),
+                       "events": sorted(_events), "sources": sorted(_sources)}, f)
 
 
 def table(name: str) -> None:
@@ -41,16 +45,40 @@ def figures(ids) -> None:
         _write()
 
 
+def events(ids) -> None:
+    new = {str(i) for i in ids if isinstance(i, str)} - _events
+    if new:
+        _events.update(new)
+        _write()
+
+
+def sources(ids) -> None:
+    new = {str(i) for i in ids if isinstance(i, str)} - _sources
+    if new:
+        _sources.update(new)
+        _write()
+
+
 def shown(df) -> None:
-    """Record the figures of a frame or row about to be shown (by figure_id)."""
+    """Record the figures (by figure_id) or events (by event_id) of a frame or row about to
+    be shown."""
     if isinstance(df, pd.Series):
+        if "event_id" in df.index:
+            events([df["event_id"]])
+            return
         fid = df.get("figure_id", df.name)
         figures([fid] if isinstance(fid, str) else [])
     elif isinstance(df, pd.DataFrame):
-        if "figure_id" in df.columns:
-            figures(df["figure_id"].dropna())
-        elif df.index.name == "figure_id":
-            figures(df.index)
+        for key, record in (("figure_id", figures), ("event_id", events)):
+            if key in df.columns:
+                record(df[key].dropna())
+            elif df.index.name == key:
+                record(df.index)
+        # A list of sources itself (the sources page): its rows are the sources shown.
+        if df.index.name == "source_id":
+            sources(df.index)
+        elif "source_id" in df.columns and not {"figure_id", "event_id"} & {*df.columns, df.index.name}:
+            sources(df["source_id"].dropna())
 
 
 class TrackedDataset(Dataset):
