@@ -322,7 +322,7 @@ def test_a_page_of_events_or_of_sources_dates_its_newest_source_too(tmp_path, ds
                             ({"sources": [listed]}, newest_listed)):
         nb = tmp_path / "page.ipynb"
         nb.write_text(json.dumps({"cells": [], "metadata": {"fraudbook": {"reads": {"figures": [], **reads}}}}))
-        app = SimpleNamespace(env=SimpleNamespace(all_docs={"book/page": 0}, doc2path=lambda name: str(nb)))
+        app = SimpleNamespace(env=SimpleNamespace(all_docs={"book/page": 0}, doc2path=lambda name, nb=nb: str(nb)))
         assert sphinx_ext.page_figures(app, "book/page")
         context = {"theme_extra_footer": f'<a href="{sphinx_ext.DOWNLOADS_HREF}">x</a>',
                    "pathto": lambda d: "downloads.html"}
