@@ -193,7 +193,8 @@ def test_the_newest_source_date_changes_when_the_datas_newest_source_does(good_d
 
     ds = load(good_data)
     assert kf.newest_source(ds).name == "dw-2025-04-21"
-    assert kf.newest_sentence(ds) == ('The book rests on 2 sources; the newest was published on '
+    assert kf.newest_sentence(ds) == ('The book’s figures and events rest on 2 sources; the newest '
+                                      'was published on '
                                       '<time datetime="2025-04-21">21 Apr 2025</time> (DW).')
 
     def newer(rows):

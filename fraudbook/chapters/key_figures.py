@@ -121,15 +121,15 @@ def newest_source(ds) -> pd.Series | None:
 
 
 def newest_sentence(ds) -> str:
-    """'The book rests on 201 sources; the newest was published on 13 Apr 2026 (ChainCatcher).'
-    as Markdown ('' when no source is dated)."""
+    """'The book's figures and events rest on 188 sources; the newest was published on 13 Apr
+    2026 (ChainCatcher).' as Markdown ('' when no source is dated)."""
     row = newest_source(ds)
     if row is None:
         return ""
     n = int(ds.sources.index.isin(set(ds.citations["source_id"])).sum())
     d = str(row["date_published"])
     on = "on " if len(d) == 10 else "in "
-    return (f"The book rests on {n:,} sources; the newest was published {on}"
+    return (f"The book\u2019s figures and events rest on {n:,} sources; the newest was published {on}"
             f'<time datetime="{escape.html_text(d)}">{escape.html_text(when(d))}</time> '
             f"({escape.md(row['publisher'])}).")
 
