@@ -89,3 +89,22 @@ def test_one_search_control_shows_and_it_opens_the_search_dialog(open_page, widt
     page.keyboard.press("Enter")
     page.wait_for_url("**/search.html?q=Myawaddy*", timeout=10_000)
     assert record.page_errors == []
+
+
+@pytest.mark.slow
+def test_a_tap_on_a_tiles_source_opens_the_sentence_that_states_it_in_the_tile(open_page):
+    page, record = open_page(PAGE, width=390)
+    tile = page.locator("li.fraudbook-tile").first
+    link = tile.locator(".fraudbook-tile-source a").first
+    quote = (link.get_attribute("title") or "").split("\n")[0].strip()
+    assert len(quote) > 20
+    link.click()
+    panel = tile.locator(".fraudbook-source-panel")
+    panel.wait_for(state="visible", timeout=5_000)
+    assert quote in " ".join(panel.locator("blockquote").inner_text().split())
+    assert link.get_attribute("aria-expanded") == "true"
+    # Its row in the register is one tap away too, on the part of the register that holds it.
+    href = tile.locator(".fraudbook-tile-register a").get_attribute("href")
+    page.goto(page.url.rsplit("/", 1)[0] + "/" + href)
+    assert page.locator(f"tr#{href.split('#')[1]}").is_visible()
+    assert record.page_errors == []
