@@ -55,8 +55,8 @@ def tiles_html(top: pd.DataFrame, geographies: pd.DataFrame) -> str:
     return f'<ul class="fraudbook-tiles" aria-label="Headline figures">{items}</ul>'
 
 
-# What the money an indicator `measures` is, in words (data/indicators.csv); another kind of
-# quantity is never money that estimates of it could be mistaken for.
+# What an estimate of money measures (data/indicators.csv `measures`), in words: the sentence
+# says which money is which. Counts, shares and rates are not money, so it leaves them out.
 MONEY_MEASURES = {"victim_losses": "what victims lost", "criminal_revenue": "what the criminals made",
                   "survey_extrapolation": "losses extrapolated from surveys"}
 # Why two figures of a disagreement differ (data/conflicts.csv `differs`), in words; a
