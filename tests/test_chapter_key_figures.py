@@ -89,3 +89,131 @@ def test_why_sentence_is_true_for_any_count():
     assert kf.why_sentence(15, 4).startswith("Of the 15 headline figures, 4 rest on")
     assert kf.why_sentence(15, 1).endswith("no stronger source stating it was found:")
     assert "Each of the 15 headline figures" in kf.why_sentence(15, 0)
+
+
+# --- the tiles at the top of the page, the sentence on the estimates, the newest source ----
+
+def _tile_parts(html: str) -> dict[str, str]:
+    """A tile's lines by their class (the words a reader sees), and its links."""
+    import re
+
+    from fraudbook.kit.escape import plain_text
+
+    parts = {m.group(1): plain_text(m.group(2))
+             for m in re.finditer(r'<p class="fraudbook-tile-(\w+)">(.*?)</p>', html, re.S)}
+    parts["hrefs"] = " ".join(re.findall(r'href="([^"]+)"', html))
+    return parts
+
+
+def test_a_tile_holds_the_amount_what_it_counts_period_place_source_and_its_register_row(ds, figs):
+    row = figs.loc["UNODC-01"]
+    html = kf.tile_html(row, ds.geographies)
+    parts = _tile_parts(html)
+    assert html.startswith('<li class="fraudbook-tile">') and html.endswith("</li>")
+    assert parts["number"] == words.amount(row) == "USD 18–37 billion"
+    assert parts["what"] == row["indicator_title"]
+    assert parts["when"] == "in 2023 · East and Southeast Asia"
+    # The source with the mark of its strength; a tap on it opens its sentence (the quote
+    # travels in its title, which _static/fraudbook-sources.js reads).
+    assert words.source_link(row) in html
+    assert parts["source"].endswith("copy of official text")
+    assert 'class="fraudbook-strength fraudbook-strength-copy-of-official-text"' in html
+    # Its row in the register: on the part for periods ending before the split year.
+    assert parts["hrefs"].split()[-1] == words.register_href("UNODC-01", "2023") \
+        == "register-earlier.html#figure-UNODC-01"
+    assert parts["register"].startswith("Every source that states it")
+
+
+def test_a_tile_links_to_the_register_part_that_holds_its_row_and_names_combined_places(ds, figs):
+    recent = _tile_parts(kf.tile_html(figs.loc["CN-MYW-2026-01"], ds.geographies))
+    assert recent["hrefs"].split()[-1] == "register.html#figure-CN-MYW-2026-01"
+    combined = _tile_parts(kf.tile_html(figs.loc["SEED-CN-INTL-68-5"], ds.geographies))
+    assert combined["when"] == ("as of 30 Aug 2023 · Northern Myanmar, Philippines and Cambodia "
+                                "(one combined figure)")
+
+
+def test_a_tile_shows_markup_in_the_data_as_text(ds, figs):
+    row = figs.loc["UNODC-01"].copy()
+    row["indicator_title"] = '<img src=x onerror="alert(1)">'
+    html = kf.tile_html(row, ds.geographies)
+    assert "<img" not in html and "&lt;img src=x" in html
+
+
+def test_tiles_are_one_list_in_the_parameters_order_and_show_no_id(ds, figs):
+    from fraudbook.kit.escape import plain_text
+
+    ids = _default_headline()
+    html = kf.tiles_html(kf.headline(figs, ids), ds.geographies)
+    assert html.startswith('<ul class="fraudbook-tiles"') and html.count("<li ") == len(ids)
+    numbers = [_tile_parts(li)["number"] for li in html.split("<li ")[1:]]
+    assert numbers == [words.amount(figs.loc[fid]) for fid in ids]
+    shown = plain_text(html)
+    assert not [fid for fid in ids if fid in shown], "a reader sees a figure's id"
+
+
+def test_the_sentence_on_the_estimates_says_which_money_is_which_from_the_data(ds, figs):
+    from fraudbook.kit.escape import plain_text
+
+    top = kf.headline(figs, _default_headline())
+    sentence = kf.differ_sentence(top, ds.conflicts)
+    text = plain_text(sentence).replace("*", "")
+    assert text.startswith("UNODC’s three estimates above differ because")
+    assert (f"{figs.loc['SEED-UNODC-20-40', 'amount']} as of 17 Feb 2025 and "
+            f"{figs.loc['UNODC-01', 'amount']} in 2023 are what victims lost") in text
+    assert f"{figs.loc['UNODC-02', 'amount']} as of 21 Apr 2025 is what the criminals made" in text
+    # Each disagreement it rests on is one tap away, by its topic, never its id.
+    for cid in ("unodc-regional-losses", "unodc-profits-vs-losses"):
+        assert f'href="disagreements.html#conflict-{cid}"' in sentence
+        assert cid not in text
+        assert ds.conflicts.loc[cid, "topic"] in text
+    assert text.count(".") >= 1 and text.endswith(").")
+    # A disagreement on the number alone (two roundings of one count) is not one of these.
+    assert "ic3-2024-total" not in sentence
+
+
+def test_the_sentence_follows_the_data_and_is_empty_without_a_disagreement(ds, figs):
+    top = kf.headline(figs, ["UNODC-01", "UNODC-02", "CN-2022-CASES"])
+    one = kf.differ_sentence(top, ds.conflicts)
+    assert one.startswith("UNODC’s two estimates above differ because they count different things:")
+    assert kf.differ_sentence(top, ds.conflicts.iloc[0:0]) == ""
+    assert kf.differ_sentence(kf.headline(figs, ["CN-2022-CASES", "OHCHR-01"]), ds.conflicts) == ""
+
+
+def _rewrite(folder, table: str, change) -> None:
+    import copy
+
+    from .conftest import GOOD, write_table
+
+    rows = copy.deepcopy(GOOD[table])
+    change(rows)
+    write_table(folder, table, rows)
+
+
+def test_the_newest_source_date_changes_when_the_datas_newest_source_does(good_data):
+    from fraudbook.data.load import load
+
+    ds = load(good_data)
+    assert kf.newest_source(ds).name == "dw-2025-04-21"
+    assert kf.newest_sentence(ds) == ('The book’s figures and events rest on 2 sources; the newest '
+                                      'was published on '
+                                      '<time datetime="2025-04-21">21 Apr 2025</time> (DW).')
+
+    def newer(rows):
+        next(r for r in rows if r["source_id"] == "xinhua-2023-11-21")["date_published"] = "2026-01"
+    _rewrite(good_data, "sources", newer)
+    ds = load(good_data)
+    assert kf.newest_source(ds).name == "xinhua-2023-11-21"
+    assert 'published in <time datetime="2026-01">Jan 2026</time> (Xinhua).' in kf.newest_sentence(ds)
+
+
+def test_a_source_that_states_no_figure_or_event_is_not_the_newest(good_data):
+    from fraudbook.data.load import load
+
+    def gazetteer(rows):
+        rows.append({"source_id": "gazetteer-2027", "title": "Gazetteer", "publisher": "GeoNames",
+                     "date_published": "2027-01-05", "url": "https://example.org/gazetteer",
+                     "kind": "dataset", "confidence": "high", "original": "", "note": ""})
+    _rewrite(good_data, "sources", gazetteer)
+    ds = load(good_data)
+    assert "gazetteer-2027" in ds.sources.index
+    assert kf.newest_source(ds).name == "dw-2025-04-21"

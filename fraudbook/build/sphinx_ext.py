@@ -8,6 +8,9 @@
   pages with a chart (it loads Vega itself, on demand), extensions' files only where used,
   the print stylesheet as media="print", and a link to the PDF edition on every page.
 - Sets the theme's default colour mode ("auto"), whose absence is a console error.
+- The header: the book's title in the bar above the article, where a phone sees it (the
+  theme shows it only in the sidebar, which a phone hides); one search control on a wide
+  screen (the sidebar's field), not the theme's second one in the top bar.
 - Writes the data's last-updated date in the footer: the date of the last commit that touched
   data/ (or, outside a git checkout, the newest source's publication date), with links to cite
   the book and download the data.
@@ -20,6 +23,7 @@ from __future__ import annotations
 import html
 import re
 import subprocess
+from pathlib import Path
 
 from ..kit.escape import plain_text
 from ..paths import DATA, ROOT
@@ -41,6 +45,12 @@ def data_last_updated() -> str:
     return max(d for d in load(DATA).sources["date_published"] if d)
 
 
+# The book's templates (the title in the article's bar) and that bar's items: the theme's
+# sidebar toggle, then the title.
+TEMPLATES = Path(__file__).parent / "templates"
+ARTICLE_HEADER_START = ("toggle-primary-sidebar.html", "fraudbook-title.html")
+
+
 # Replaced per page by the relative address of the "Download the data" page (_footer_links).
 DOWNLOADS_HREF = "@@fraudbook-downloads@@"
 DOWNLOADS_DOC = "book/downloads"
@@ -58,7 +68,12 @@ def _config_inited(app, config) -> None:
               f'<a href="{DOWNLOADS_HREF}">Download the data</a></p>')
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = footer
+    # The top bar's search field repeats the sidebar's on a wide screen; a narrow one has the
+    # article bar's search button (and Ctrl+K opens the same dialog everywhere).
+    options.setdefault("navbar_persistent", [])
+    options.setdefault("article_header_start", list(ARTICLE_HEADER_START))
     config.html_theme_options = options
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
 
 
 def _first_paragraph(body: str) -> str:

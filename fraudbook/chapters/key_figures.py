@@ -1,4 +1,6 @@
-"""The landing page (key figures): the headline table and China's cases solved per year.
+"""The landing page (key figures): the headline figures as tiles, the one sentence on why
+the estimates among them differ, the newest source the book holds, and China's cases solved
+per year.
 
 Works on rows of `Dataset.figures_with_meta()` after `page.statements`. The chart draws only
 full calendar-year counts, one bar per year: where several sources state a year's count, the
@@ -10,8 +12,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..data.load import blank
-from ..kit import charts, escape, words
+from ..data.load import blank, date_bounds, split_list
+from ..kit import charts, escape, names, reads, words
+from ..kit.dates import when
 from ..kit.page import FigureIdError
 
 CASES = "cn_fraud_cases_solved"
@@ -24,6 +27,111 @@ def headline(figs: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
     if unknown:
         raise FigureIdError(f"parameter 'headline': no figure {', '.join(unknown)} in the data")
     return figs.loc[list(ids)]
+
+
+def tile_html(row: pd.Series, geographies: pd.DataFrame) -> str:
+    """One headline figure as a tile (an <li>): what it counts, the number, its period and
+    place, its source with the mark of its strength (a tap opens the sentence that states it:
+    _static/fraudbook-sources.js), and a link to its row in the register, which prints every
+    source's sentence. Everything from the row; text escaped."""
+    what = escape.html_text(row["indicator_title"])
+    where = names.names(row["geography"], geographies, " (one combined figure)")
+    register = escape.html_text(words.register_href(str(row.name), row["period_end"]))
+    return (f'<li class="fraudbook-tile">'
+            f'<p class="fraudbook-tile-what">{what}</p>'
+            f'<p class="fraudbook-tile-number">{escape.html_text(words.amount(row))}</p>'
+            f'<p class="fraudbook-tile-when">{escape.html_text(words.period(row))}'
+            f' · {escape.html_text(where)}</p>'
+            f'<p class="fraudbook-tile-source">{words.source_link(row)}</p>'
+            # The hidden words tell a screen reader's list of links which figure each is for.
+            f'<p class="fraudbook-tile-register"><a href="{register}">Every source that states it'
+            f'<span class="visually-hidden">: {what}</span></a></p></li>')
+
+
+def tiles_html(top: pd.DataFrame, geographies: pd.DataFrame) -> str:
+    """The headline figures as a list of tiles, in the order of the `headline` parameter."""
+    reads.shown(top)
+    items = "".join(tile_html(r, geographies) for _, r in top.iterrows())
+    return f'<ul class="fraudbook-tiles" aria-label="Headline figures">{items}</ul>'
+
+
+# What an estimate of money measures (data/indicators.csv `measures`), in words: the sentence
+# says which money is which. Counts, shares and rates are not money, so it leaves them out.
+MONEY_MEASURES = {"victim_losses": "what victims lost", "criminal_revenue": "what the criminals made",
+                  "survey_extrapolation": "losses extrapolated from surveys"}
+# Why two figures of a disagreement differ (data/conflicts.csv `differs`), in words; a
+# disagreement on the number alone (two roundings, two readings) is not one of the estimates'.
+DIFFERS_WORDS = {"scope": "count different things", "method": "were made in different ways",
+                 "period": "cover different periods", "attribution": "are credited to different bodies"}
+
+
+def differing(top: pd.DataFrame, conflicts: pd.DataFrame) -> pd.DataFrame:
+    """The disagreements (data/conflicts.csv) between two or more headline figures whose
+    estimates differ in more than their number, in the order of their first figure there."""
+    order = {fid: i for i, fid in enumerate(top.index)}
+    rows = []
+    for cid, c in conflicts.iterrows():
+        shown = [fid for fid in split_list(c["figure_ids"]) if fid in order]
+        if len(shown) >= 2 and c["differs"] in DIFFERS_WORDS:
+            rows.append({"conflict_id": cid, "topic": c["topic"], "differs": c["differs"],
+                         "figures": sorted(shown, key=order.get), "first": min(order[f] for f in shown)})
+    out = pd.DataFrame(rows, columns=["conflict_id", "topic", "differs", "figures", "first"])
+    return out.sort_values("first", kind="stable").set_index("conflict_id")
+
+
+def differ_sentence(top: pd.DataFrame, conflicts: pd.DataFrame) -> str:
+    """The one sentence on why the headline's estimates differ, as Markdown holding HTML links
+    to the disagreements page ('' when no two headline figures disagree): who made them, how
+    they differ, and, when they measure different money, which is which. From the data."""
+    found = differing(top, conflicts)
+    if found.empty:
+        return ""
+    fids = [fid for fid in top.index if any(fid in f for f in found["figures"])]
+    rows = top.loc[fids]
+    bodies = {str(b) for b in rows["body"] if not blank(b)}
+    n = len(rows)
+    count = {2: "two", 3: "three", 4: "four"}.get(n, f"{n:,}")
+    who = f"{next(iter(bodies))}\u2019s {count} estimates" if len(bodies) == 1 else f"These {count} estimates"
+    reasons = names.join(list(dict.fromkeys(DIFFERS_WORDS[d] for d in found["differs"])))
+    groups: dict[str, list[str]] = {}
+    for _, r in rows.iterrows():
+        if r["unit"] == "money" and r["measures"] in MONEY_MEASURES:
+            groups.setdefault(MONEY_MEASURES[r["measures"]], []).append(
+                f"**{escape.md(words.amount(r))}** {escape.md(words.period(r))}")
+    which = ""
+    if len(groups) >= 2:  # which money is which, only where they measure different money
+        parts = [f"{names.join(amounts)} {'are' if len(amounts) > 1 else 'is'} {what}"
+                 for what, amounts in groups.items()]
+        which = ": " + "; ".join(parts) + ", so they are never added together"
+    links = names.join(f'<a href="{words.DISAGREEMENTS_PAGE}#conflict-{escape.html_text(cid)}">'
+                       f"{escape.html_text(c['topic'])}</a>" for cid, c in found.iterrows())
+    return f"{who} above differ because they {reasons}{which} (see {links})."
+
+
+def newest_source(ds) -> pd.Series | None:
+    """The newest source that states a figure or an event of the book (by its publication
+    date, a day before a month that holds it), or None when none is dated. Reference datasets
+    that only place things on the map (a gazetteer) state no figure, so they are not counted."""
+    cited = ds.sources.loc[ds.sources.index.isin(set(ds.citations["source_id"]))]
+    dated = cited[[not blank(d) for d in cited["date_published"]]]
+    if dated.empty:
+        return None
+    key = [(date_bounds(str(d))[0], len(str(d))) for d in dated["date_published"]]
+    return dated.iloc[max(range(len(key)), key=key.__getitem__)]
+
+
+def newest_sentence(ds) -> str:
+    """'The book's figures and events rest on 188 sources; the newest was published on 13 Apr
+    2026 (ChainCatcher).' as Markdown ('' when no source is dated)."""
+    row = newest_source(ds)
+    if row is None:
+        return ""
+    n = int(ds.sources.index.isin(set(ds.citations["source_id"])).sum())
+    d = str(row["date_published"])
+    on = "on " if len(d) == 10 else "in "
+    return (f"The book\u2019s figures and events rest on {n:,} sources; the newest was published {on}"
+            f'<time datetime="{escape.html_text(d)}">{escape.html_text(when(d))}</time> '
+            f"({escape.md(row['publisher'])}).")
 
 
 def cases_by_year(figs: pd.DataFrame) -> pd.DataFrame:
