@@ -217,3 +217,17 @@ def test_a_source_that_states_no_figure_or_event_is_not_the_newest(good_data):
     ds = load(good_data)
     assert "gazetteer-2027" in ds.sources.index
     assert kf.newest_source(ds).name == "dw-2025-04-21"
+
+
+def test_the_first_page_says_how_far_the_sources_were_searched_and_what_was_not_found(ds):
+    ed = "2026.12"
+    searched = ds.searches[ds.searches["edition"] == ed]
+    text = kf.searched_sentence(ds, ed)
+    day = searched["searched"].max()
+    assert f'searched up to <time datetime="{day}">' in text and "listed at the end of this page" in text
+    missed = kf.not_found(ds, ed)
+    assert set(missed["search_id"]) == set(searched.index[searched["outcome"] == "not_found"])
+    # Nothing recorded for an edition: nothing said; every search found: no list announced.
+    assert kf.searched_sentence(ds, "1999.01") == ""
+    found = type(ds)(**{**vars(ds), "searches": ds.searches.assign(outcome="found")})
+    assert kf.not_found(found, ed).empty and "not found" not in kf.searched_sentence(found, ed)

@@ -60,10 +60,18 @@ def _config_inited(app, config) -> None:
     from ..data.claims import edition, links_sentence
     from ..data.load import load
 
+    from ..data.freshness import searched_to
+    from ..kit.dates import when as in_words
+
     when = data_last_updated()
+    ds, ed = load(DATA), edition(ROOT)
+    # How far the sources were searched for this edition (data/searches.csv, once per edition).
+    day = searched_to(ds, ed)
+    searched = (f'Sources searched up to <time datetime="{day}">{html.escape(in_words(day))}</time>. '
+                if day else "")
     # Every claim the footer makes is computed from the data (fraudbook.data.claims).
-    footer = (f'<p class="fraudbook-footer">Edition {html.escape(edition(ROOT))}. Data last updated: '
-              f'<time datetime="{when}">{when}</time>. {html.escape(links_sentence(load(DATA)))} '
+    footer = (f'<p class="fraudbook-footer">Edition {html.escape(ed)}. Data last updated: '
+              f'<time datetime="{when}">{when}</time>. {searched}{html.escape(links_sentence(ds))} '
               f'<a href="{DOWNLOADS_HREF}#cite-this-book">Cite</a> · '
               f'<a href="{DOWNLOADS_HREF}">Download the data</a></p>')
     options = dict(config.html_theme_options or {})

@@ -134,6 +134,33 @@ def newest_sentence(ds) -> str:
             f"({escape.md(row['publisher'])}).")
 
 
+def searched_sentence(ds, edition: str) -> str:
+    """'For this edition (2026.12) the sources were searched up to 3 Dec 2026; what was looked
+    for and not found is listed at the end of this page.' ('' when the edition records no
+    search). Markdown."""
+    from ..data.freshness import searched_to
+
+    day = searched_to(ds, edition)
+    if not day:
+        return ""
+    missed = len(not_found(ds, edition))
+    tail = ("; what was looked for and not found is listed at the end of this page" if missed
+            else "")
+    return (f"For this edition ({escape.md(edition)}) the sources were searched up to "
+            f'<time datetime="{escape.html_text(day)}">{escape.html_text(when(day))}</time>{tail}.')
+
+
+def not_found(ds, edition: str) -> pd.DataFrame:
+    """The searches of `edition` that found nothing that could be quoted, with a date in words."""
+    s = ds.searches.reset_index()
+    out = s[(s["edition"] == edition) & (s["outcome"] == "not_found")].copy()
+    out["when"] = [when(d) for d in out["searched"]]
+    return out.sort_values(["searched", "search_id"], kind="stable")
+
+
+NOT_FOUND_COLUMNS = {"topic": "Looked for", "when": "Searched", "where": "Where", "note": "What came closest"}
+
+
 def cases_by_year(figs: pd.DataFrame) -> pd.DataFrame:
     """One row per calendar year with a full-year count of cases solved: the latest source's."""
     cases = figs[(figs["indicator"] == CASES) & (figs["period"] == "annual")
