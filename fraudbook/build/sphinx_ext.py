@@ -58,9 +58,8 @@ DOWNLOADS_DOC = "book/downloads"
 
 def _config_inited(app, config) -> None:
     from ..data.claims import edition, links_sentence
-    from ..data.load import load
-
     from ..data.freshness import searched_to
+    from ..data.load import load
     from ..kit.dates import when as in_words
 
     when = data_last_updated()
