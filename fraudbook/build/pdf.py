@@ -1,14 +1,23 @@
-"""The PDF edition: the whole book in reading order, printed by Debian's Chromium.
+"""The book as two PDFs, printed by Debian's Chromium: a reading edition and a reference edition.
 
 `build_pdf(html_dir, ...)` runs after Jupyter Book, on the built site (fraudbook.build.site):
-it follows the pages' "next" links from book/index.html (the table of contents' order),
-takes each page's article, and assembles one HTML document: a title page with the book's
-name, edition and date, a table of contents linked to each chapter and section with their
-page numbers, then every chapter, its figures numbered through the whole book (Figure 1, 2,
-…; cross-references follow), charts as the SVG drawn at build time (vector in the PDF), data
-tables opened, source links kept (clickable in the PDF, their addresses printed after them).
-Chromium (Playwright, offline: only file: URLs load) prints it with page numbers in the
-footer into `fraudbook-<edition>.pdf` at the site's root.
+it follows the pages' "next" links from book/index.html (the table of contents' order) and
+sorts the pages into two editions: the reference edition holds the pages of REFERENCE_PAGES
+(the register of every figure, the sources, the changes, the downloads and how to cite),
+the reading edition every other page. Each is one HTML document: a title page with the
+book's name, edition and date, a table of contents linked to each chapter and section with
+their page numbers, then every chapter, its figures numbered through the edition (Figure 1,
+2, …; cross-references follow), charts as the SVG drawn at build time (vector in the PDF).
+On paper: each external link keeps its words and is followed by a superscript number; the
+addresses are listed as numbered notes at the end of the chapter (one note per address); a
+link to a page of the other edition is text. The reading edition leaves out the charts'
+data tables (the drawing and its caption's sources say it; the site and the data download
+hold the tables); the reference edition leaves out the register's "Cite" lines (the figure
+and its address once more). Tooltips are dropped (never printed, yet written into the PDF).
+The PDFs are `fraudbook-<edition>.pdf` and `fraudbook-<edition>-reference.pdf` at the site's
+root (sphinx_ext.pdf_name), printed by Chromium (Playwright, offline: only file: URLs load)
+with page numbers in the footer, then packed (`compact`: their objects in compressed object
+streams; the tagged structure of a long book is megabytes of plain dictionaries).
 
 Page numbers in the contents: Chromium has no CSS target-counter(), so the document is
 printed twice in one browser session. The first print, a draft (nothing painted, untagged, no
@@ -20,8 +29,10 @@ and the edition is printed; its destinations are read again and must agree with 
 shown (one more print if not, an error if they never settle). The numbers are PDF page
 indices, as the footer's "page N of M" counts them (the title page is page 1).
 
-Incremental: the PDF is keyed on the site digest (a stamp beside it); the site build calls
-this only when a page, the configuration or a static file changed.
+Incremental: the site build calls this only when a page, the configuration or a static file
+changed, and an unchanged site digest (a stamp beside the PDFs) assembles nothing; otherwise
+each edition is printed again only when its document (or this module) changed (a stamp
+beside each PDF), so editing a chapter does not reprint the register.
 """
 
 from __future__ import annotations
@@ -57,6 +68,8 @@ html { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neu
   font-size: 10pt; line-height: 1.4; color: #111; }
 body { margin: 0; }
 a { color: #00366b; }
+/* A link to a page of the other edition is text (fraudbook.build.pdf._chapter): not blue. */
+a:not([href]) { color: inherit; text-decoration: none; }
 h1 { font-size: 20pt; margin: 0 0 0.6em; }
 h2 { font-size: 14pt; margin: 1.2em 0 0.4em; }
 h3 { font-size: 11.5pt; }
@@ -79,7 +92,10 @@ figcaption { font-size: 9.5pt; color: #333; }
 .fraudbook-chart { width: 100%; max-width: 100% !important; break-inside: avoid; }
 /* Drawn for a 620-pixel screen: at 150 mm their type is the notes' size, and shorter. */
 .fraudbook-chart svg.fraudbook-chart-svg { width: 100%; height: auto;
-  max-width: min(var(--fraudbook-chart-width, 620px), 150mm); }
+  max-width: min(var(--fraudbook-chart-width, 620px), 150mm); overflow: visible; }
+/* The drawing's labels were measured by vl-convert, not in this font: a long label at the
+   left edge may run a little past it rather than be cut. */
+.fraudbook-chart { overflow: visible !important; }
 .fraudbook-chart script, p.fraudbook-chart-downloads, .headerlink, .fraudbook-pdf-link,
   .toggle-button, button, form, a[href^="data:"] { display: none !important; }
 table { border-collapse: collapse; font-size: 8pt; max-width: 100%; }
@@ -209,6 +225,8 @@ def _chapter(page: Path, key: str, keys: dict[str, str], figno: list[int], readi
     # link's annotation: kilobytes per link.
     body = re.sub(r'(<(?:a|span|abbr)\b[^>]*?)\stitle="[^"]*"', r"\1", body)
     body = re.sub(r"<details\b(?![^>]*\bopen\b)", "<details open", body)
+    # Paper has no pointer: a table heading's "(hover for the quote)" is the screen's.
+    body = re.sub(r"\s*\(hover (?:over a source )?for the quote\)", "", body)
     body = re.sub(r'\bid="([^"]+)"', lambda g: f'id="{key}--{g.group(1)}"', body)
     # Figures numbered through the whole edition; references on the page follow.
     numbers: dict[str, str] = {}
@@ -271,7 +289,8 @@ COVER_LINES = {
            "Every figure with all its sources, and every source, are in the reference edition, "
            "a second PDF."),
     False: ("The register of every figure with all its sources and the sentences that state it, "
-            "the list of every source, and what changed since the figures were added.",
+            "the list of every source, what changed since the figures were added, and how to "
+            "cite the book.",
             "The chapters that explain the figures are in the reading edition, a second PDF."),
 }
 

@@ -13,6 +13,7 @@ import html
 import re
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from test_pdf_toc import MiniPdf, squash  # tests/browser is on the path, as pytest puts it
@@ -135,11 +136,11 @@ def test_links_are_numbered_notes_whose_addresses_match(built_site: Path, docume
     # Clickable: the PDF's link annotations are the notes' addresses (and nothing else).
     reader = MiniPdf(pdf_path(built_site, part).read_bytes())
     nums = list(reader.offsets) + list(reader.packed)
-    uris = {html.unescape(m.group(1).decode("latin-1").replace("\\(", "(").replace("\\)", ")"))
+    # (Chromium writes an address percent-encoded, as the browser sends it.)
+    uris = {unquote(m.group(1).decode("latin-1").replace("\\(", "(").replace("\\)", ")"))
             for n in nums for m in re.finditer(rb"/URI\s*\(((?:\\.|[^\\)])*)\)", reader.dict_of(n)[:4000])}
-    note_urls = {u for _, notes, _ in chapters for _, u in notes}
-    assert note_urls <= uris | {u.replace(" ", "%20") for u in uris}, \
-        f"notes with no link: {sorted(note_urls - uris)[:5]}"
+    note_urls = {unquote(u) for _, notes, _ in chapters for _, u in notes}
+    assert note_urls <= uris, f"notes with no link: {sorted(note_urls - uris)[:5]}"
 
 
 @pytest.mark.slow
@@ -170,8 +171,8 @@ def chinese_in_data() -> list[str]:
     runs = []
     for table in (ds.sources, ds.figures, ds.events, ds.citations, ds.conflicts):
         for column in table.columns:
-            for value in table[column].astype(str):
-                runs += CJK_RUN.findall(value)
+            for value in table[column]:
+                runs += CJK_RUN.findall(str(value))
     return list(dict.fromkeys(whole + runs))
 
 
@@ -234,3 +235,43 @@ def test_no_glyph_is_drawn_as_a_missing_glyph_box(built_site: Path, part: str):
     reader = MiniPdf(pdf_path(built_site, part).read_bytes())
     bad = notdef_glyphs(reader)
     assert not bad, f"{len(bad)} glyphs drawn as .notdef (an empty box), first on page {bad[0][0]}"
+
+
+def font_names(reader: MiniPdf) -> set[str]:
+    nums = list(reader.offsets) + list(reader.packed)
+    return {m.group(1).decode() for n in nums
+            for m in [re.search(rb"/Type /FontDescriptor.*?/FontName /(\S+)", reader.dict_of(n)[:2000], re.S)] if m}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", ["", "reference"])
+def test_chinese_is_drawn_in_noto_sans_cjk(built_site: Path, part: str):
+    names = font_names(MiniPdf(pdf_path(built_site, part).read_bytes()))
+    assert any("NotoSansCJK" in n for n in names), f"no Noto Sans CJK font in the PDF: {sorted(names)}"
+
+
+CJK_FONT = "Noto Sans CJK SC"
+
+
+@pytest.mark.slow
+def test_pages_and_chart_drawings_name_the_cjk_font(built_site: Path, open_page):
+    # The pages: the theme's font stack, as the stylesheet at the end of fraudbook.css sets it.
+    page, _ = open_page("book/sources.html", wait_charts=False)
+    for selector in ("body", "h1", "table.fraudbook-sources td"):
+        family = page.eval_on_selector(selector, "e => getComputedStyle(e).fontFamily")
+        assert CJK_FONT in family, f"{selector} on the sources page: font-family {family!r}"
+    # A chart whose labels hold Chinese: its drawing names the font for every label.
+    drawings = [p for p in (built_site / "book" / "figures").glob("*-wide.svg")
+                if CJK_RUN.search(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8")))]
+    assert drawings, "no chart drawing with a Chinese label to test"
+    svg = drawings[0].read_text(encoding="utf-8")
+    families = set(re.findall(r'font-family="([^"]*)"', svg))
+    assert families and all(CJK_FONT in f for f in families), f"{drawings[0].name}: {families}"
+    # …and the browser draws them with it (the drawing opened alone, as an <img> shows it).
+    page, _ = open_page(f"book/figures/{drawings[0].name}", wait_charts=False)
+    label = page.evaluate("""() => [...document.querySelectorAll('text')]
+        .find(t => /[\\u4e00-\\u9fff]/.test(t.textContent))""" + " && true")
+    assert label, "no Chinese label in the drawing"
+    family = page.evaluate("""() => getComputedStyle([...document.querySelectorAll('text')]
+        .find(t => /[\\u4e00-\\u9fff]/.test(t.textContent))).fontFamily""")
+    assert CJK_FONT in family, f"the Chinese label's font-family is {family!r}"

@@ -178,7 +178,8 @@ def check_contents(data: bytes, entries: list[tuple[str, str]]) -> list[int]:
     pages = reader.pages()
     runs = [reader.runs(p) for p in pages]
     # The chapter-heading size: the contents' own heading "Contents" (an h1, 20 pt).
-    h1 = next((size for page_runs in runs for size, text in page_runs if squash(text) == "Contents"), None)
+    h1 = next((page_runs[0][0] for page_runs in runs
+               if squash("".join(t for _, t in page_runs)).startswith("Contents")), None)
     assert h1, "no heading \"Contents\" in the PDF"
     texts, headings = [], []
     for n, page_runs in enumerate(runs, 1):
