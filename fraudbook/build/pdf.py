@@ -92,10 +92,7 @@ figcaption { font-size: 9.5pt; color: #333; }
 .fraudbook-chart { width: 100%; max-width: 100% !important; break-inside: avoid; }
 /* Drawn for a 620-pixel screen: at 150 mm their type is the notes' size, and shorter. */
 .fraudbook-chart svg.fraudbook-chart-svg { width: 100%; height: auto;
-  max-width: min(var(--fraudbook-chart-width, 620px), 150mm); overflow: visible; }
-/* The drawing's labels were measured by vl-convert, not in this font: a long label at the
-   left edge may run a little past it rather than be cut. */
-.fraudbook-chart { overflow: visible !important; }
+  max-width: min(var(--fraudbook-chart-width, 620px), 150mm); }
 .fraudbook-chart script, p.fraudbook-chart-downloads, .headerlink, .fraudbook-pdf-link,
   .toggle-button, button, form, a[href^="data:"] { display: none !important; }
 table { border-collapse: collapse; font-size: 8pt; max-width: 100%; }
