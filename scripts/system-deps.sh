@@ -2,8 +2,8 @@
 # The Debian packages the book needs beyond Python packages, for `make book` or `make test`:
 #   book: Chromium (prints the PDF editions; it cannot download a browser of its own here)
 #         and a CJK font (fonts-noto-cjk: Chinese titles and quotes in the pages' charts and PDFs)
-#   test: the same, plus Node.js with npm (axe-core, the Nu Html Checker) and Java 17 (the
-#         Nu Html Checker)
+#   test: the same, plus Node.js with npm (axe-core, the Nu Html Checker), Java 17 (the
+#         Nu Html Checker) and poppler's pdftotext (poppler-utils: the PDFs' tests read their text)
 # `make book`, `make test` and .ci/run call this first. As root it installs what is missing
 # with apt-get; otherwise it stops before anything runs, naming the one command to run.
 set -euo pipefail
@@ -21,6 +21,7 @@ missing() {
   if [ "$target" = test ]; then
     command -v npm >/dev/null || need+=(nodejs npm)
     command -v java >/dev/null || need+=(default-jre-headless)
+    command -v pdftotext >/dev/null || need+=(poppler-utils)
   fi
 }
 missing

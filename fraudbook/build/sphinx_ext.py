@@ -93,9 +93,12 @@ def _first_paragraph(body: str) -> str:
     return ""
 
 
-def pdf_name(edition: str) -> str:
-    """The PDF edition's file name at the site's root (fraudbook.build.pdf writes it)."""
-    return f"fraudbook-{edition}.pdf"
+def pdf_name(edition: str, part: str = "") -> str:
+    """A PDF's file name at the site's root (fraudbook.build.pdf writes it): the reading
+    edition (`part` ""), or the reference edition (`part` "reference")."""
+    from ..data.package import pdf_file
+
+    return pdf_file(edition, part)
 
 
 # Scripts the first paint needs, kept as the theme writes them: documentation_options.js
@@ -185,13 +188,17 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         and "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
     ], 'class="fraudbook-chart"' in context.get("body", ""), _body_of(pagename, context))
     context["css_files"] = _light_css(context.get("css_files", []), _body_of(pagename, context))
-    # The PDF edition, linked from every page (fraudbook.build.pdf writes it beside the site).
+    # The two PDFs, linked from every page (fraudbook.build.pdf writes them beside the site).
     if "pathto" in context and context.get("body"):
         from ..data.claims import edition
+        from ..data.package import PDF_TITLES
 
-        href = html.escape(context["pathto"](pdf_name(edition(ROOT)), 1), quote=True)
-        context["body"] += (f'<p class="fraudbook-pdf-link"><a href="{href}">The whole book as '
-                            f'a PDF (edition {html.escape(edition(ROOT))})</a></p>')
+        ed = edition(ROOT)
+        links = " · ".join(
+            f'<a href="{html.escape(context["pathto"](pdf_name(ed, part), 1), quote=True)}">'
+            f"{html.escape(text)}</a>" for part, text in PDF_TITLES.items())
+        context["body"] += (f'<p class="fraudbook-pdf-link">Edition {html.escape(ed)}: '
+                            f"{links}</p>")
     description = _first_paragraph(context.get("body", "")) or app.config.project
     tag = f'<meta name="description" content="{html.escape(description, quote=True)}" />\n'
     context["metatags"] = context.get("metatags", "") + tag

@@ -64,6 +64,14 @@ def whole_html(edition: str) -> str:
     return f'<ul class="fraudbook-downloads">{lis}</ul>'
 
 
+def pdf_html(edition: str) -> str:
+    """The links to the book's two PDFs (printed by the build at the site's root)."""
+    lis = "".join(f'<li><a href="{html_text(TO_ROOT + package.pdf_file(edition, part))}">'
+                  f"{html_text(text)}</a>: {html_text(package.PDF_DESCRIPTIONS[part])}.</li>"
+                  for part, text in package.PDF_TITLES.items())
+    return f'<ul class="fraudbook-downloads">{lis}</ul>'
+
+
 def citation_text(ds: Dataset, edition: str) -> str:
     """'The fraud data book team (2026). Title (edition 2026.11) [Data set and book].'"""
     date = release_date(ds, edition)

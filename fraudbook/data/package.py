@@ -136,6 +136,28 @@ def release_files(edition: str) -> dict[str, str]:
     }
 
 
+# The book's two PDFs (fraudbook.build.pdf prints them at the site's root): what each holds,
+# as its links say it; the file names are the build's.
+PDF_TITLES = {
+    "": "The book as a PDF, for reading",
+    "reference": "Every figure and every source as a PDF, for reference",
+}
+PDF_DESCRIPTIONS = {
+    "": "the key figures, the chapters, the country profiles, the disagreements between "
+        "sources and how the data were made; each source's address is a numbered note at the "
+        "end of its chapter",
+    "reference": "the register of every figure with all its sources and the sentences that "
+                 "state it, the list of every source, the changes and corrections, and how to "
+                 "cite the book",
+}
+
+
+def pdf_file(edition: str, part: str = "") -> str:
+    """A PDF's file name at the site's root: the reading edition (`part` ""), or the
+    reference edition (`part` "reference")."""
+    return f"fraudbook-{edition}{'-' + part if part else ''}.pdf"
+
+
 def column_notes(data_dir: Path | None) -> dict[str, dict[str, str]]:
     """{table: {column: rule}} from data/README.md's tables, where the file is there."""
     notes: dict[str, dict[str, str]] = {}

@@ -20,7 +20,9 @@ import altair as alt
 
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+# Chinese labels (sources' titles) named a font too: Noto Sans CJK (Debian's fonts-noto-cjk).
+FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
+        "'Noto Sans CJK SC', 'Noto Sans CJK', 'Source Han Sans SC', sans-serif")
 WIDTH = 620
 
 VENDOR_BUNDLE = "vendor/vega-bundle.js"

@@ -146,10 +146,22 @@ def test_every_chart_is_visible_without_javascript(open_page, path, width):
         assert box["width"] <= width, f"{path}: chart {i} wider than the screen"
 
 
+def _inflated(data: bytes) -> bytes:
+    """A PDF's bytes with each of its Flate streams inflated after them: the PDFs' objects
+    are packed in compressed object streams (fraudbook.build.pdf.compact)."""
+    out = [data]
+    for s in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            out.append(zlib.decompress(s))
+        except zlib.error:
+            pass
+    return b"\n".join(out)
+
+
 def _pdf_strings(data: bytes) -> list[str]:
     """Outline titles and link targets of a PDF Chromium wrote (literal or UTF-16 strings)."""
     out = []
-    for m in re.finditer(rb"/Title\s*(<[0-9A-Fa-f]+>|\((?:\\.|[^\\)])*\))", data):
+    for m in re.finditer(rb"/Title\s*(<[0-9A-Fa-f]+>|\((?:\\.|[^\\)])*\))", _inflated(data)):
         raw = m.group(1)
         if raw.startswith(b"<"):
             b = bytes.fromhex(raw[1:-1].decode())
@@ -160,26 +172,32 @@ def _pdf_strings(data: bytes) -> list[str]:
 
 
 @pytest.mark.slow
-def test_pdf_edition_has_every_chapter_vector_figures_and_links(built_site: Path):
+def test_pdf_editions_have_every_chapter_vector_figures_and_links(built_site: Path):
     from fraudbook.build.sphinx_ext import pdf_name
     from fraudbook.data.claims import edition
 
-    pdf = built_site / pdf_name(edition())
-    assert pdf.exists(), f"no PDF edition at {pdf.name}"
-    data = pdf.read_bytes()
-    assert data.startswith(b"%PDF-")
-    assert b"/Subtype /Image" not in data and b"/Subtype/Image" not in data, "a raster image in the PDF"
-    titles = " | ".join(_pdf_strings(data))
+    titles, everything = [], b""
+    for part in ("", "reference"):
+        pdf = built_site / pdf_name(edition(), part)
+        assert pdf.exists(), f"no PDF at {pdf.name}"
+        data = pdf.read_bytes()
+        assert data.startswith(b"%PDF-")
+        expanded = _inflated(data)
+        assert b"/Subtype /Image" not in expanded and b"/Subtype/Image" not in expanded, "a raster image in the PDF"
+        assert expanded.count(b"/URI") > 50, f"{pdf.name}: the source links are not clickable"
+        assert b"/Dest" in expanded or b"/D [" in expanded, f"{pdf.name}: no internal links (contents)"
+        titles += _pdf_strings(data)
+        everything += data
+    titles = " | ".join(titles)
+    # Every chapter is in the outline of one of the two PDFs.
     for path in PAGES:
         html = (built_site / path).read_text(encoding="utf-8")
         h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
         name = re.sub(r"<[^>]+>|#", "", h1.group(1)).replace("\u00b6", "").strip() if h1 else ""
         name = re.sub(r"\s+", " ", name.replace("&amp;", "&").replace("&#8217;", "\u2019"))
-        assert name[:25] in titles, f"chapter {path} ({name!r}) missing from the PDF outline"
-    assert data.count(b"/URI") > 50, "the source links are not clickable in the PDF"
-    assert b"/Dest" in data or b"/D [" in data, "no internal links (table of contents)"
+        assert name[:25] in titles, f"chapter {path} ({name!r}) missing from the PDFs' outlines"
     # Figures are drawn as vector paths: content streams hold path operators, not images.
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", everything, re.S)
     drawn = 0
     for s in streams[:400]:
         try:

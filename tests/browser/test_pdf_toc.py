@@ -14,7 +14,6 @@ import html
 import re
 import unicodedata
 import zlib
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -28,20 +27,48 @@ class MiniPdf:
     def __init__(self, data: bytes):
         self.data = data
         start = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data).group(1))
-        assert data[start:start + 4] == b"xref", "not a classic cross-reference table"
         self.offsets: dict[int, int] = {}
-        pos = start + 4
-        while sub := re.compile(rb"\s*(\d+) (\d+)[ \t]*\r?\n").match(data, pos):
-            first, count = int(sub.group(1)), int(sub.group(2))
-            pos = sub.end()
-            for i in range(count):
-                if data[pos + 17:pos + 18] == b"n":
-                    self.offsets[first + i] = int(data[pos:pos + 10])
-                pos += 20
-        self.trailer = re.compile(rb"\s*trailer\s*<<(.*?)>>", re.S).match(data, pos).group(1)
+        self.packed: dict[int, tuple[int, int]] = {}  # object -> (object stream, index)
+        self._objstms: dict[int, list[bytes]] = {}
+        if data[start:start + 4] == b"xref":
+            pos = start + 4
+            while sub := re.compile(rb"\s*(\d+) (\d+)[ \t]*\r?\n").match(data, pos):
+                first, count = int(sub.group(1)), int(sub.group(2))
+                pos = sub.end()
+                for i in range(count):
+                    if data[pos + 17:pos + 18] == b"n":
+                        self.offsets[first + i] = int(data[pos:pos + 10])
+                    pos += 20
+            self.trailer = re.compile(rb"\s*trailer\s*<<(.*?)>>", re.S).match(data, pos).group(1)
+        else:  # a cross-reference stream (PDF 1.5), as fraudbook.build.pdf.compact writes it
+            m = re.compile(rb"(\d+) 0 obj\s*<<(.*?)>>\s*stream\r?\n", re.S).match(data, start)
+            assert m and b"/Type /XRef" in m.group(2), "no cross-reference table or stream"
+            self.trailer = m.group(2)
+            length = int(re.search(rb"/Length (\d+)", self.trailer).group(1))
+            rows = zlib.decompress(data[m.end():m.end() + length])
+            widths = [int(w) for w in re.search(rb"/W \[(\d+) (\d+) (\d+)\]", self.trailer).groups()]
+            step = sum(widths)
+            for num in range(len(rows) // step):
+                row = rows[num * step:(num + 1) * step]
+                kind, a, b = (int.from_bytes(row[sum(widths[:i]):sum(widths[:i + 1])], "big") for i in range(3))
+                if kind == 1:
+                    self.offsets[num] = a
+                elif kind == 2:
+                    self.packed[num] = (a, b)
         self._cmaps: dict[int, dict[int, str]] = {}
 
     def dict_of(self, num: int) -> bytes:
+        if num in self.packed:
+            stm, index = self.packed[num]
+            if stm not in self._objstms:
+                head = re.compile(rb"\d+ \d+ obj\s*<<(.*?)>>", re.S).match(self.data, self.offsets[stm]).group(1)
+                first = int(re.search(rb"/First (\d+)", head).group(1))
+                raw = self.stream(stm)
+                pairs = [int(x) for x in raw[:first].split()]
+                starts = pairs[1::2] + [len(raw) - first]
+                self._objstms[stm] = [raw[first + starts[i]:first + starts[i + 1]].strip()
+                                      for i in range(len(pairs) // 2)]
+            return self._objstms[stm][index]
         return re.compile(rb"\d+ \d+ obj\s*(.*?)(?:stream\r?\n|endobj)", re.S).match(
             self.data, self.offsets[num]).group(1)
 
@@ -150,19 +177,19 @@ def check_contents(data: bytes, entries: list[tuple[str, str]]) -> list[int]:
     reader = MiniPdf(data)
     pages = reader.pages()
     runs = [reader.runs(p) for p in pages]
-    sizes = Counter()
-    for page_runs in runs:
-        for size, text in page_runs:
-            sizes[size] += len(text.strip())
-    body = sizes.most_common(1)[0][0]
+    # The chapter-heading size: the contents' own heading "Contents" (an h1, 20 pt).
+    h1 = next((page_runs[0][0] for page_runs in runs
+               if squash("".join(t for _, t in page_runs)).startswith("Contents")), None)
+    assert h1, "no heading \"Contents\" in the PDF"
     texts, headings = [], []
     for n, page_runs in enumerate(runs, 1):
         text = squash("".join(t for _, t in page_runs))
         footer = squash(f"{reader.title()} \u2014 page {n} of {len(pages)}")
         assert text.endswith(footer), f"PDF page {n}: the footer is not {footer!r}: {text[-80:]!r}"
         texts.append(text[:-len(footer)])
-        # Headings: runs of one size, h1 (20 pt) at least 1.6 times the body (10.5 pt), h2 (14 pt) 1.2.
-        level = [(1 if s >= 1.6 * body else 2 if s >= 1.2 * body else 0, t) for s, t in page_runs]
+        # Headings: runs of one size, h1 (20 pt) and h2 (14 pt: 0.7 of it); h3 (11.5 pt), the
+        # body (10 pt), tables and notes are smaller.
+        level = [(1 if s >= 0.9 * h1 else 2 if s >= 0.62 * h1 else 0, t) for s, t in page_runs]
         groups: list[list] = []
         for lv, t in level:
             if groups and groups[-1][0] == lv:
@@ -261,22 +288,35 @@ def test_small_book_contents_numbers_match_the_printed_pages(tmp_path: Path):
     assert len(entries) == len(WORDS) + sum(map(len, sections))  # long enough for two pages of contents
     assert [t for t, _ in entries] == pdf_build.toc_targets(document)
 
-    out = pdf_build.build_pdf(site, title="Tiny book", edition="0.1", date="", digest="one", log=lambda *a: None)
+    outs = pdf_build.build_pdf(site, title="Tiny book", edition="0.1", date="", digest="one", log=lambda *a: None)
+    # No page of the tiny book is a reference page: the reference edition is not written.
+    assert set(outs) == {""} and not (site / "fraudbook-0.1-reference.pdf").exists()
+    out = outs[""]
     found = check_contents(out.read_bytes(), entries)
     assert found == sorted(found) and len(set(found)) > 20, f"sections on too few pages: {found}"
     # Incremental as before: the same digest prints nothing.
     stamp = out.stat().st_mtime_ns
     pdf_build.build_pdf(site, title="Tiny book", edition="0.1", date="", digest="one", log=lambda *a: None)
     assert out.stat().st_mtime_ns == stamp
+    # Another site digest with the same pages: the document is the same, nothing reprints.
+    pdf_build.build_pdf(site, title="Tiny book", edition="0.1", date="", digest="two", log=lambda *a: None)
+    assert out.stat().st_mtime_ns == stamp
+    # A page changed: its edition reprints.
+    page = site / "book" / "chapter1.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("Alpha chapter", "Alpha chapter, again"),
+                    encoding="utf-8")
+    pdf_build.build_pdf(site, title="Tiny book", edition="0.1", date="", digest="three", log=lambda *a: None)
+    assert out.stat().st_mtime_ns != stamp
 
 
 @pytest.mark.slow
-def test_pdf_edition_contents_show_the_right_page_numbers(built_site: Path):
+@pytest.mark.parametrize("part", [p.name for p in pdf_build.PARTS])
+def test_pdf_edition_contents_show_the_right_page_numbers(built_site: Path, part: str):
     from fraudbook.build.sphinx_ext import pdf_name
     from fraudbook.data.claims import edition
 
-    pdf = built_site / pdf_name(edition())
-    entries = contents_entries(pdf_build.assemble(built_site, "", "", ""))
-    assert len(entries) > 50
+    pdf = built_site / pdf_name(edition(), part)
+    entries = contents_entries(pdf_build.assemble(built_site, "", "", "", part))
+    assert len(entries) > (50 if part == "" else 4)
     found = check_contents(pdf.read_bytes(), entries)
     assert found == sorted(found)
