@@ -178,10 +178,42 @@ CHART_DATA = re.compile(r'<details class="fraudbook-chart-data">.*?</details>', 
 # A country's table of its events: on paper, each event's description is the timeline's
 # (its table of every event); the country's keeps the date, the event, its kind and source.
 COUNTRY_EVENTS = re.compile(r'<table[^>]*><caption>Events involving .*?</table>', re.S)
-EVENT_TEXT = re.compile(r"(<td><strong>(?:(?!</td>).)*?</strong>)<br>(?:(?!</td>).)*</td>", re.S)
+EVENT_TEXT = re.compile(r"(<td[^>]*><strong>(?:(?!</td>).)*?</strong>)<br>(?:(?!</td>).)*</td>", re.S)
 # The register's "Cite" column: a line to copy on screen, the figure and its URL once more.
-CITE_CELL = re.compile(r'<td><details class="fraudbook-cite">.*?</details></td>', re.S)
-CITE_HEAD = re.compile(r'(<col [^>]*>)</colgroup>(<thead><tr>(?:(?!</tr>).)*?)<th scope="col">Cite</th>', re.S)
+CITE_CELL = re.compile(r'<td[^>]*><details class="fraudbook-cite">.*?</details></td>', re.S)
+CITE_HEAD = re.compile(r'(<thead><tr>(?:(?!</tr>).)*?)<th scope="col">Cite</th>', re.S)
+# A country's sections that the reading edition leaves to other chapters: its disagreements
+# (each is set out in full in the chapter on disagreements) and its gazetteer of places (the
+# site's map). Each keeps its heading and a sentence that says where the content is.
+COUNTRY_ELSEWHERE = {
+    "where-sources-disagree": "Each disagreement is set out in full, with its figures and sources, "
+                              "in the chapter \u201cWhere sources disagree\u201d.",
+    "places": "The places named on this page, with their coordinates and sources, are listed on "
+              "the book\u2019s website, beside its map.",
+}
+# Each disagreement's chart draws the figures its table lists just above it: on paper the
+# reading edition keeps the table (every number with its source), the site keeps both.
+DISAGREEMENT_CHART = re.compile(r'<figure\b[^>]*\bid="fig-disagreements-[^"]*".*?</figure>', re.S)
+SECTION_TAG = re.compile(r"<(/?)section\b[^>]*>")
+
+
+def replace_section(body: str, sid: str, sentence: str) -> str:
+    """`body` with the section `sid` (its nested sections too) reduced to its heading and
+    `sentence`; unchanged where there is no such section."""
+    start = body.find(f'<section id="{sid}">')
+    if start < 0:
+        return body
+    depth, end = 0, None
+    for m in SECTION_TAG.finditer(body, start):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            end = m.end()
+            break
+    if end is None:
+        return body
+    head = re.search(r"<h2[^>]*>.*?</h2>", body[start:end], re.S)
+    kept = head.group(0) if head else ""
+    return body[:start] + f'<section id="{sid}">{kept}<p>{html.escape(sentence)}</p></section>' + body[end:]
 
 
 def _notes(body: str, key: str) -> str:
@@ -216,7 +248,12 @@ def _chapter(page: Path, key: str, keys: dict[str, str], figno: list[int], readi
     if reading:
         body = CHART_DATA.sub("", body)
         body = COUNTRY_EVENTS.sub(lambda g: EVENT_TEXT.sub(r"\1</td>", g.group(0)), body)
-    body = CITE_HEAD.sub(lambda g: f"</colgroup>{g.group(2)}", CITE_CELL.sub("", body))
+    if reading and page.stem == "disagreements":
+        body = DISAGREEMENT_CHART.sub("", body)
+    if reading and page.stem.startswith("country-"):
+        for sid, sentence in COUNTRY_ELSEWHERE.items():
+            body = replace_section(body, sid, sentence)
+    body = CITE_HEAD.sub(lambda g: g.group(1), CITE_CELL.sub("", body))
     # Tooltips (a source's quote on its link) never print, yet Chromium writes each into its
     # link's annotation: kilobytes per link.
     body = re.sub(r'(<(?:a|span|abbr)\b[^>]*?)\stitle="[^"]*"', r"\1", body)
