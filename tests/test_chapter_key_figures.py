@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from fraudbook.chapters import key_figures as kf
-from fraudbook.kit import words
+from fraudbook.kit import escape, words
 from fraudbook.kit.page import FigureIdError
 from fraudbook.paths import ROOT
 
@@ -74,7 +74,10 @@ def test_real_headline_notes_come_from_the_data_without_ids(ds, figs):
     for fid in top.index:
         assert fid not in out.replace(f"#figure-{fid}", "")
     assert "qwitaly-2022-04-14-cns" not in out  # a source id in a note reaches readers as a name
-    assert out.count("<li>") == len(notes)
+    # One item per reason: figures resting on one source for one reason share it.
+    assert out.count("<li>") == notes["why"].nunique()
+    for why in notes["why"].unique():
+        assert out.count(escape.html_text(why)) == 1
 
 
 def test_why_html_escapes_and_is_empty_without_notes():

@@ -242,10 +242,13 @@ def why_html(notes: pd.DataFrame) -> str:
     """The reasons as an HTML list (escaped), or '' when every figure rests on a strong source."""
     if notes.empty:
         return ""
-    items = "".join(f"<li><strong>{escape.html_text(r['label'])}</strong> "
-                    f"({words.source_link(r)}). {escape.html_text(r['why'])}</li>"
-                    for _, r in notes.iterrows())
-    return f'<ul class="fraudbook-why">{items}</ul>'
+    # Figures that rest on one source for one reason share an item: the reason once.
+    items = []
+    for why, rows in notes.groupby("why", sort=False):
+        figs = "; ".join(f"<strong>{escape.html_text(r['label'])}</strong> ({words.source_link(r)})"
+                         for _, r in rows.iterrows())
+        items.append(f"<li>{figs}. {escape.html_text(why)}</li>")
+    return f'<ul class="fraudbook-why">{"".join(items)}</ul>'
 
 
 def why_sentence(n_all: int, n_why: int) -> str:

@@ -38,25 +38,23 @@ def table(name: str) -> None:
         _write()
 
 
-def figures(ids) -> None:
-    new = {str(i) for i in ids if isinstance(i, str)} - _figures
+def _add(store: set[str], ids) -> None:
+    new = {str(i) for i in ids if isinstance(i, str)} - store
     if new:
-        _figures.update(new)
+        store.update(new)
         _write()
+
+
+def figures(ids) -> None:
+    _add(_figures, ids)
 
 
 def events(ids) -> None:
-    new = {str(i) for i in ids if isinstance(i, str)} - _events
-    if new:
-        _events.update(new)
-        _write()
+    _add(_events, ids)
 
 
 def sources(ids) -> None:
-    new = {str(i) for i in ids if isinstance(i, str)} - _sources
-    if new:
-        _sources.update(new)
-        _write()
+    _add(_sources, ids)
 
 
 def shown(df) -> None:

@@ -193,16 +193,10 @@ def notdef_glyphs(reader: MiniPdf) -> list[tuple[int, str]]:
     Type 3 font's code whose glyph is g0 (Skia names a Type 3 glyph after its glyph id)."""
     out = []
     for number, page in enumerate(reader.pages(), 1):
-        node = reader.dict_of(page)
-        fonts_at = re.search(rb"/Font\s*(?:(\d+) \d+ R|<<(.*?)>>)", node, re.S)
-        if not fonts_at:
+        found = reader.fonts_and_content(page)
+        if found is None:
             continue
-        fonts_dict = reader.dict_of(int(fonts_at.group(1))) if fonts_at.group(1) else fonts_at.group(2)
-        fonts = {n.decode(): int(r) for n, r in re.findall(rb"/([\w.+-]+)\s+(\d+) \d+ R", fonts_dict)}
-        contents = re.search(rb"/Contents\s*(?:(\d+) \d+ R|\[(.*?)\])", node, re.S)
-        streams = [int(contents.group(1))] if contents.group(1) else \
-            [int(n) for n in re.findall(rb"(\d+) \d+ R", contents.group(2))]
-        content = b"\n".join(reader.stream(s) for s in streams).decode("latin-1")
+        fonts, content = found
         font, kind, names = None, b"", []
         for m in re.finditer(r"/([\w.+-]+)\s+[-\d.]+\s+Tf\b|(<[0-9A-Fa-f\s]*>)\s*Tj\b|\[([^\]]*)\]\s*TJ\b", content):
             if m.group(1):

@@ -125,16 +125,22 @@ class MiniPdf:
             self._cmaps[font] = cmap
         return self._cmaps[font]
 
-    def runs(self, page: int) -> list[tuple[float, str]]:
-        """(relative font size, text) of each string the page shows, in drawing order."""
+    def fonts_and_content(self, page: int) -> tuple[dict[str, int], str] | None:
+        """A page's fonts ({name: object}) and its content streams as text; None without fonts."""
         node = self.dict_of(page)
         fonts_at = re.search(rb"/Font\s*(?:(\d+) \d+ R|<<(.*?)>>)", node, re.S)
+        if not fonts_at:
+            return None
         fonts_dict = self.dict_of(int(fonts_at.group(1))) if fonts_at.group(1) else fonts_at.group(2)
         fonts = {n.decode(): int(r) for n, r in re.findall(rb"/([\w.+-]+)\s+(\d+) \d+ R", fonts_dict)}
         contents = re.search(rb"/Contents\s*(?:(\d+) \d+ R|\[(.*?)\])", node, re.S)
         streams = [int(contents.group(1))] if contents.group(1) else \
             [int(n) for n in re.findall(rb"(\d+) \d+ R", contents.group(2))]
-        content = b"\n".join(self.stream(s) for s in streams).decode("latin-1")
+        return fonts, b"\n".join(self.stream(s) for s in streams).decode("latin-1")
+
+    def runs(self, page: int) -> list[tuple[float, str]]:
+        """(relative font size, text) of each string the page shows, in drawing order."""
+        fonts, content = self.fonts_and_content(page)
         token = re.compile(r"(?P<cm>(?:[-\d.]+\s+){6})cm\b|(?P<q>(?<![\w/])[qQ])(?=\s)"
                            r"|/(?P<font>[\w.+-]+)\s+(?P<size>[-\d.]+)\s+Tf\b"
                            r"|(?P<str><[0-9A-Fa-f\s]*>)\s*Tj\b|\[(?P<arr>[^\]]*)\]\s*TJ\b")
