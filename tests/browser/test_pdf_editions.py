@@ -150,7 +150,7 @@ def test_reference_edition_holds_every_register_row_and_every_source(built_site:
     rows = []
     for page in ("register.html", "register-earlier.html"):
         page_html = (built_site / "book" / page).read_text(encoding="utf-8")
-        for first_cell in re.findall(r'<tr id="figure-[^"]+"[^>]*><td>(.*?)</td>', page_html, re.S):
+        for first_cell in re.findall(r'<tr id="figure-[^"]+"[^>]*><td[^>]*>(.*?)</td>', page_html, re.S):
             rows.append(html.unescape(re.sub(r"<[^>]+>", " ", first_cell.replace("<wbr>", ""))))
     assert len(rows) == len(ds.figures), "the register's pages do not list every figure"
     missing = [r for r in rows if squash(r) not in text]
