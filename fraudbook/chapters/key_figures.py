@@ -91,7 +91,8 @@ def differ_sentence(top: pd.DataFrame, conflicts: pd.DataFrame) -> str:
     bodies = {str(b) for b in rows["body"] if not blank(b)}
     n = len(rows)
     count = {2: "two", 3: "three", 4: "four"}.get(n, f"{n:,}")
-    who = f"{next(iter(bodies))}\u2019s {count} estimates" if len(bodies) == 1 else f"These {count} estimates"
+    who = (f"{escape.md(next(iter(bodies)))}\u2019s {count} estimates" if len(bodies) == 1
+           else f"These {count} estimates")
     reasons = names.join(list(dict.fromkeys(DIFFERS_WORDS[d] for d in found["differs"])))
     groups: dict[str, list[str]] = {}
     for _, r in rows.iterrows():
@@ -104,7 +105,7 @@ def differ_sentence(top: pd.DataFrame, conflicts: pd.DataFrame) -> str:
                  for what, amounts in groups.items()]
         which = ": " + "; ".join(parts) + ", so they are never added together"
     links = names.join(f'<a href="{words.DISAGREEMENTS_PAGE}#conflict-{escape.html_text(cid)}">'
-                       f"{escape.html_text(c['topic'])}</a>" for cid, c in found.iterrows())
+                       f"{escape.md(c['topic'])}</a>" for cid, c in found.iterrows())
     return f"{who} above differ because they {reasons}{which} (see {links})."
 
 
