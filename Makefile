@@ -67,22 +67,23 @@ freshness: $(STAMP)  ## where an update starts: series by newest point, stale ru
 toc: $(STAMP)  ## write _toc.yml from runs.yml
 	$(PY) -m fraudbook toc
 
-lint: $(STAMP)  ## ruff: lint the package, tests and benchmarks
-	$(PY) -m ruff check fraudbook tests benchmarks
+lint: $(STAMP)  ## ruff over the package, the templates, tests and benchmarks; the layers' import contracts
+	$(PY) -m ruff check fraudbook notebooks tests benchmarks
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)  ## ruff: fix import order and other safe fixes
-	$(PY) -m ruff check --fix fraudbook tests benchmarks
+	$(PY) -m ruff check --fix fraudbook notebooks tests benchmarks
 
 # The committed outputs in book/ are compared by nbval as they are: nothing re-executes
 # into book/ before that comparison.
 test:  ## everything: lint, package, data, build, nbval on book/, browser
 	$(SYSTEM_DEPS) test
 	$(MAKE) --no-print-directory $(STAMP) $(NODE_STAMP)
-	$(PY) -m ruff check fraudbook tests benchmarks
+	$(PY) -m ruff check fraudbook notebooks tests benchmarks
 	$(PYTEST) tests book $(NBVAL)
 
 test-fast: $(STAMP)  ## the quick loop (a few seconds): lint and the tests not marked slow
-	$(PY) -m ruff check fraudbook tests benchmarks
+	$(PY) -m ruff check fraudbook notebooks tests benchmarks
 	$(PYTEST) tests -m "not slow" -q --ignore=tests/browser
 
 bench: $(STAMP)  ## build-speed benchmark in a temporary copy: prints a table

@@ -17,6 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+# The environment a build hands each kernel, named once: the tree, its data and build folder,
+# where the kernel records what it read (fraudbook.kit.reads), and whether the run's
+# parameters differ from the template's defaults (fraudbook.kit.page).
+ROOT_ENV, DATA_ENV, BUILD_DIR_ENV = "FRAUDBOOK_ROOT", "FRAUDBOOK_DATA", "FRAUDBOOK_BUILD_DIR"
+READS_ENV, NARROWED_ENV = "FRAUDBOOK_READS", "FRAUDBOOK_NARROWED"
 # Fingerprint of the inputs of the last successful build, kept in the build folder.
 LAST_BUILD = "last-build-inputs"
 
@@ -31,10 +36,10 @@ class Layout:
 
     @classmethod
     def from_env(cls, root: Path | str | None = None) -> Layout:
-        env_root = os.environ.get("FRAUDBOOK_ROOT")
+        env_root = os.environ.get(ROOT_ENV)
         base = Path(root or env_root or PACKAGE_ROOT).resolve()
-        data = os.environ.get("FRAUDBOOK_DATA")
-        build = os.environ.get("FRAUDBOOK_BUILD_DIR")
+        data = os.environ.get(DATA_ENV)
+        build = os.environ.get(BUILD_DIR_ENV)
         return cls(base, Path(data).resolve() if data else None,
                    Path(build).resolve() if build else None)
 
@@ -92,7 +97,7 @@ class Layout:
 
     def kernel_env(self) -> dict[str, str]:
         """Environment for a kernel executing a page of this tree: its code, its data."""
-        env = {"FRAUDBOOK_ROOT": str(self.root), "FRAUDBOOK_DATA": str(self.data)}
+        env = {ROOT_ENV: str(self.root), DATA_ENV: str(self.data)}
         path = os.environ.get("PYTHONPATH")
         env["PYTHONPATH"] = str(self.root) + (os.pathsep + path if path else "")
         return env

@@ -72,8 +72,6 @@ def test_prose_names_and_lists():
 
     assert cp.prose_name is names.prose_name and cp.join is names.join
     assert cp.country_codes is names.country_codes and cp.parent_country is coverage.parent_country
-    for local in ("join_words", "_codes", "ARTICLE_NAMES", "marker", "MARKER_SHAPES"):
-        assert not hasattr(cp, local), local
     out = cp.scope_text("northern-myanmar;PHL;KHM", "", GEO, "MMR")
     assert out == ("Northern Myanmar, combined with the Philippines and Cambodia "
                    "(one figure for all of them, not split)")

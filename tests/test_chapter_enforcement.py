@@ -24,12 +24,6 @@ def frame(rows):
 
 # --- parameters (read with fraudbook.kit.dates, as the templates do) ---------------------
 
-def test_the_pages_keep_no_date_parser_of_their_own():
-    for module in (en, pv):
-        for name in ("parse_day", "date_window", "check_first_year", "ISO_DAY"):
-            assert not hasattr(module, name), f"{module.__name__}.{name}"
-
-
 @pytest.mark.parametrize("bad", ["2023/01/01", "2023-1-1", "2023", "yesterday", ""])
 def test_malformed_start_names_the_parameter(bad):
     with pytest.raises(dates.DateParameterError, match="parameter 'start'"):
@@ -216,7 +210,6 @@ def test_sentences_are_strict_about_figure_ids(figs, glued, monkeypatch):
         page.sentences(kept, figs)("enf-z", "It was {a}.", a="CN-MM-2023-10-CUM")
     monkeypatch.setenv(page.NARROWED_ENV, "1")
     assert page.sentences(kept, figs)("enf-z", "It was {a}.", a="CN-MM-2023-10-CUM") == ""
-    assert not hasattr(en, "sentence")
 
 
 def test_years_without_a_full_year_count(figs):

@@ -48,11 +48,6 @@ def test_countries_of_maps_areas_to_their_country_and_regions_to_none():
     assert geo.countries_of("world", GEOS) == set()
 
 
-def test_names_come_from_the_kit():
-    for local in ("join_names", "geography_name", "names_list", "FLOORS"):
-        assert not hasattr(geo, local), local
-
-
 # --- the combined share -----------------------------------------------------------------
 
 def test_combined_share_is_one_part_and_the_rest_is_computed(ds, figs):

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 
 import pytest
 
-from fraudbook.build.digest import build_fingerprint, run_digest
-from fraudbook.build.manifest import Run
+from fraudbook.build.digest import build_fingerprint, run_digest, run_digests
+from fraudbook.build.manifest import Run, read_manifest
+from fraudbook.data.coverage import known_ids
+from fraudbook.data.load import load
 from fraudbook.paths import ROOT, Layout
 
 
@@ -19,7 +22,7 @@ def repo(tmp_path):
     for folder in ("data", "fraudbook", "notebooks", "book", "_static"):
         shutil.copytree(ROOT / folder, tmp_path / folder,
                         ignore=shutil.ignore_patterns("__pycache__", "vendor"))
-    for name in ("runs.yml", "_config.yml", "_toc.yml", "requirements.txt"):
+    for name in ("runs.yml", "_config.yml", "_toc.yml", "requirements.txt", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
     return tmp_path
 
@@ -107,3 +110,46 @@ def test_code_and_template_changes_reach_every_run(repo):
     nb = repo / "notebooks" / "losses.ipynb"
     nb.write_bytes(nb.read_bytes() + b"\n")
     assert digests(repo, reads) != after_code
+
+
+def every_digest(repo) -> dict[str, str]:
+    layout = Layout(repo)
+    runs = read_manifest(layout.manifest, known=known_ids(load(layout.data)), root=layout.root)
+    return run_digests(runs, layout)
+
+
+def test_a_module_no_kernel_imports_reaches_no_run_and_a_chapter_only_its_own(repo):
+    before = every_digest(repo)
+    for module in ("fraudbook/build/serve.py", "fraudbook/build/pdf.py", "fraudbook/build/sphinx_ext.py"):
+        path = repo / module
+        path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert every_digest(repo) == before, "an edit to the build's server or printer re-executes pages"
+    chapter = repo / "fraudbook" / "chapters" / "losses.py"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    after = every_digest(repo)
+    assert sorted(n for n in after if after[n] != before[n]) == ["losses"]
+    kit = repo / "fraudbook" / "kit" / "words.py"
+    kit.write_text(kit.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert all(v != after[n] for n, v in every_digest(repo).items()), "a kit edit missed a page"
+
+
+def test_a_title_change_re_executes_the_pages_that_print_it_and_only_those(repo):
+    before = every_digest(repo)
+    config = repo / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    title = re.search(r"^title:.*$", text, re.M).group(0)
+    config.write_text(text.replace(title, "title: Another title", 1), encoding="utf-8")
+    after = every_digest(repo)
+    changed = sorted(n for n in after if after[n] != before[n])
+    assert changed == ["data-and-methods", "register", "register-earlier"], changed
+
+
+def test_a_config_value_counts_only_for_a_page_that_read_it(repo):
+    reads = {"tables": [], "figures": []}
+    plain, titled = digests(repo, reads), digests(repo, {**reads, "config": ["title"]})
+    config = repo / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nextra: 1\n", encoding="utf-8")
+    assert (digests(repo, reads), digests(repo, {**reads, "config": ["title"]})) == (plain, titled)
+    config.write_text(re.sub(r"^title:.*$", "title: New", config.read_text(encoding="utf-8"), count=1, flags=re.M),
+                      encoding="utf-8")
+    assert digests(repo, reads) == plain and digests(repo, {**reads, "config": ["title"]}) != titled

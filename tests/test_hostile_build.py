@@ -288,7 +288,14 @@ def start_build(tree, *args, jobs=1):
     env.pop("FRAUDBOOK_BUILD_DIR", None)
     return subprocess.Popen([sys.executable, "-m", "fraudbook", *args, "--jobs", str(jobs)],
                             cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True, preexec_fn=_default_sigint)
+
+
+def _default_sigint():
+    """The build starts as from a terminal, with Ctrl-C's default action: a test run from a
+    background job or a script inherits SIGINT ignored, and Python then never installs its
+    KeyboardInterrupt handler in the child."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for(predicate, seconds=90):

@@ -4,81 +4,53 @@ and kit and never a chapter), and chapters do not re-implement the kit's vocabul
 from __future__ import annotations
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "fraudbook"
-
-# What each layer may import from the package (besides itself).
-ALLOWED = {
-    "paths": set(),
-    "data": {"paths"},
-    "kit": {"paths", "data"},
-    "chapters": {"paths", "data", "kit"},
-    "build": {"paths", "data", "kit"},
-    "__main__": {"build"},
-    "__init__": set(),
-}
+PYPROJECT = PACKAGE.parent / "pyproject.toml"
+LAYERS = ("data", "kit", "chapters", "build")
 
 
-def layer_of(path: Path) -> str:
-    rel = path.relative_to(PACKAGE)
-    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    """import-linter's check of the package under `root`, with the contracts in pyproject.toml."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([str(Path(sys.executable).with_name("lint-imports")), "--config", str(PYPROJECT),
+                           "--no-cache"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
 
 
-def imported_layers(source: str, path: Path) -> set[str]:
-    """The package layers a module imports (absolute `fraudbook.x` or relative `..x`)."""
-    depth = len(path.relative_to(PACKAGE).parts) - 1  # 0 for fraudbook/x.py, 1 for fraudbook/data/x.py
-    out = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level == 0:
-                names = [node.module or ""]
-            elif node.level == depth + 1:  # relative to the package root: ..data, .paths
-                base = node.module or ""
-                names = ["fraudbook." + base] if base else ["fraudbook." + a.name for a in node.names]
-            elif node.level <= depth:  # inside the same layer
-                continue
-            else:
-                continue
-        else:
-            continue
-        for name in names:
-            parts = name.split(".")
-            if parts[0] == "fraudbook" and len(parts) > 1:
-                out.add(parts[1])
-    return out
+def test_imports_flow_one_way():
+    out = lint_imports(PACKAGE.parent)
+    assert out.returncode == 0, out.stdout + out.stderr
 
 
-def violations(source: str, path: Path) -> list[str]:
-    layer = layer_of(path)
-    allowed = ALLOWED.get(layer, set()) | {layer}
-    return sorted(f"{path.relative_to(PACKAGE)} imports {x}" for x in imported_layers(source, path) - allowed)
+@pytest.mark.parametrize(("module", "source", "broken"), [
+    ("build/fake.py", "from ..chapters import losses\n", "fraudbook.build.fake -> fraudbook.chapters.losses"),
+    ("build/fake.py", "import fraudbook.chapters.losses\n", "fraudbook.build.fake -> fraudbook.chapters.losses"),
+    ("chapters/fake.py", "from ..build import manifest\n", "fraudbook.chapters.fake -> fraudbook.build.manifest"),
+    ("data/fake.py", "from ..kit import page\n", "fraudbook.data.fake -> fraudbook.kit.page"),
+])
+def test_the_contracts_catch_an_import_that_runs_back(tmp_path, module, source, broken):
+    copy = tmp_path / "fraudbook"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / module).write_text(source, encoding="utf-8")
+    out = lint_imports(tmp_path)
+    assert out.returncode == 1 and broken in out.stdout, out.stdout + out.stderr
 
 
-MODULES = sorted(PACKAGE.rglob("*.py"))
+def test_every_layer_folder_is_a_package_named_in_the_contract():
+    import tomllib
 
-
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
-def test_imports_flow_one_way(path):
-    assert violations(path.read_text(encoding="utf-8"), path) == []
-
-
-def test_the_checker_sees_a_build_module_importing_a_chapter():
-    fake = PACKAGE / "build" / "fake.py"
-    assert violations("from ..chapters import losses\n", fake) == ["build/fake.py imports chapters"]
-    assert violations("import fraudbook.chapters.losses\n", fake) == ["build/fake.py imports chapters"]
-    assert violations("from ..kit import page\nfrom . import steps\n", fake) == []
-    assert violations("from ..build import steps\n", PACKAGE / "data" / "fake.py") == ["data/fake.py imports build"]
-
-
-def test_every_layer_folder_is_a_package_with_its_rule():
-    for layer in ("data", "kit", "chapters", "build"):
+    layers = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"][0]["layers"]
+    named = {part.strip().removeprefix("fraudbook.") for layer in layers for part in layer.split("|")}
+    for layer in LAYERS:
         assert (PACKAGE / layer / "__init__.py").exists()
-        assert layer in ALLOWED
+        assert layer in named
 
 
 def test_every_template_has_a_chapter_module_named_after_it():

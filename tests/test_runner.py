@@ -73,6 +73,21 @@ def test_successful_run_is_published_tidy(root):
     assert "remove-input" in tags[-1]                    # ordinary code: output only
 
 
+def test_what_a_page_read_is_published_with_it(root):
+    # Events and sources listed, and config values printed, reach the page's record: the
+    # footer's "newest source on this page" and the digest read them from there.
+    make_template(root / "notebooks" / "lists.ipynb", "n = 1\n", extra_cells=[code(
+        "from fraudbook.kit import page, reads\n"
+        "reads.events(['EV-1'])\nreads.sources(['src-1'])\nprint(page.book_title())")])
+    (root / "_config.yml").write_text("title: A small book\n")
+    write_runs(root, ("lists", {}))
+    assert build(site=False, layout=Layout(root), log=lambda *a: None) == 0
+    nb = json.loads((root / "book" / "lists.ipynb").read_text())
+    recorded = nb["metadata"]["fraudbook"]["reads"]
+    assert (recorded["events"], recorded["sources"], recorded["config"]) == (["EV-1"], ["src-1"], ["title"])
+    assert "A small book" in json.dumps(nb["cells"])
+
+
 def test_failing_cell_stops_build_and_changes_nothing(root, capsys):
     write_runs(root, ("ok", {}), ("boom", {"n": 7}))
     assert build(layout=Layout(root), log=lambda *a: None) == 1

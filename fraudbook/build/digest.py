@@ -1,8 +1,11 @@
 """What a run's output depends on, as one hash: re-execute only when an input changed.
 
-A run's inputs are its template, its parameters and output path, the package's code, the
-pinned requirements, and what the page read of data/ when it last executed (recorded by
-fraudbook.kit.reads and stored in the executed notebook's `metadata.fraudbook.reads`):
+A run's inputs are its template, its parameters and output path, the package modules its
+kernel can import (those its template imports and all they import in turn, from grimp's
+import graph: an edit to the server or the PDF printer re-executes no page), the pinned
+requirements and the edition, the configuration values it read (the book's title), and what
+the page read of data/ when it last executed (recorded by fraudbook.kit.reads and stored in
+the executed notebook's `metadata.fraudbook.reads`):
 - every table it touched, whole, except the figures and their citations;
 - of the figures (and citations), the columns that decide which figures a page selects
   (indicator, geography, period…) for every row, and the full rows of the figures it showed.
@@ -32,6 +35,7 @@ if TYPE_CHECKING:  # only for the annotation: this module stays light to import
 # the pages that show that figure.
 ROW_ONLY = {"value", "low", "high", "note", "stated", "quote", "source_id"}
 ROW_KEYED = {"figures": "figure_id", "citations": "subject_id", "audit": "subject_id"}
+EXECUTOR = "fraudbook.build.execute"
 
 
 def _hash_files(files: list[Path], name) -> str:
@@ -42,12 +46,105 @@ def _hash_files(files: list[Path], name) -> str:
     return h.hexdigest()
 
 
-def code_digest(root: Path) -> str:
-    """Hash of the package's code, the pinned requirements and the edition."""
-    files = [p for p in (root / "fraudbook").rglob("*.py") if "__pycache__" not in p.parts]
-    # pyproject.toml holds the edition, which pages print in citation lines.
-    files += [p for p in (root / "requirements.txt", root / "pyproject.toml") if p.exists()]
-    return _hash_files(files, lambda p: p.relative_to(root).as_posix())
+def template_imports(template: Path) -> set[str]:
+    """The package modules a template's code cells import (`from fraudbook.kit import page`
+    names fraudbook.kit and fraudbook.kit.page)."""
+    import ast
+
+    out: set[str] = set()
+    cells = json.loads(template.read_text(encoding="utf-8")).get("cells", [])
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell.get("source", []))
+        # IPython's magics and shell lines are not Python; their imports are not ours.
+        source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                out.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                out.add(node.module)
+                out.update(f"{node.module}.{a.name}" for a in node.names)
+    return {m for m in out if m == "fraudbook" or m.startswith("fraudbook.")}
+
+
+def _imports_of(path: Path, module: str) -> set[str]:
+    """The package modules one module imports, anywhere in it (lazy imports in functions
+    too), with its relative imports resolved."""
+    import ast
+
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                above = parts[:len(parts) - node.level + 1]
+                base = ".".join(above + ([base] if base else []))
+            out.add(base)
+            out.update(f"{base}.{a.name}" for a in node.names)
+    return {m for m in out if m == "fraudbook" or m.startswith("fraudbook.")}
+
+
+def _module_path(root: Path, module: str) -> Path | None:
+    base = root.joinpath(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None  # a name imported from a module (a function, a constant), not a module
+
+
+def module_files(root: Path, modules: set[str]) -> list[Path]:
+    """The files of `modules`, of every package module they import in turn, and of the
+    packages above each (importing fraudbook.kit.page runs fraudbook/__init__.py and
+    fraudbook/kit/__init__.py). Read from this tree's files, not from what Python has
+    imported (an import-graph library resolves the package already loaded, not this tree's)."""
+    files: set[Path] = set()
+    todo, seen = list(modules), set()
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        parts = module.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]
+        path = _module_path(root, module)
+        if path is not None and path not in files:
+            files.add(path)
+            todo += sorted(_imports_of(path, module))
+    return sorted(files)
+
+
+def code_digest(root: Path, template: Path) -> str:
+    """Hash of the package modules a run's kernel can import, the pinned requirements and the
+    edition (which pages print in citation lines)."""
+    # The executor's own modules too: they shape the notebook written into book/.
+    files = module_files(root, template_imports(template) | {EXECUTOR})
+    files += [p for p in (root / "requirements.txt",) if p.exists()]
+    h = hashlib.sha256(_hash_files(files, lambda p: p.relative_to(root).as_posix()).encode())
+    if (root / "pyproject.toml").exists():
+        from ..data.claims import edition
+
+        h.update(edition(root).encode())
+    return h.hexdigest()
+
+
+def config_value(root: Path, key: str) -> str:
+    """One value of _config.yml by its dotted key ('' when absent), as a page read it."""
+    import yaml
+
+    path = root / "_config.yml"
+    value = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _rows(path: Path) -> tuple[list[str], list[dict]]:
@@ -75,9 +172,11 @@ def table_digest(data_dir: Path, table: str, shown: set[str] | None) -> str:
 def run_digest(run: Run, layout: Layout, reads: dict | None, code: str | None = None) -> str:
     """Hash of everything one run's output depends on, given what it read (None: unknown,
     i.e. every data file)."""
-    h = hashlib.sha256((code or code_digest(layout.root)).encode())
+    h = hashlib.sha256((code or code_digest(layout.root, layout.root / run.template)).encode())
     h.update((layout.root / run.template).read_bytes())
     h.update(json.dumps([run.template, run.output, run.parameters], sort_keys=True).encode())
+    for key in sorted((reads or {}).get("config", [])):
+        h.update(f"config {key}:{config_value(layout.root, key)}".encode())
     if reads is None:
         files = [p for p in layout.data.rglob("*") if p.is_file() and p.suffix != ".md"]
         h.update(_hash_files(files, lambda p: p.relative_to(layout.data).as_posix()).encode())
@@ -107,8 +206,11 @@ def recorded_digest(notebook: Path) -> str | None:
 
 def run_digests(runs: list[Run], layout: Layout) -> dict[str, str]:
     """Each run's digest now, from what its published page last read."""
-    code = code_digest(layout.root)
-    return {r.name: run_digest(r, layout, recorded(layout.root / r.output).get("reads"), code)
+    codes: dict[str, str] = {}  # one code digest per template
+    for r in runs:
+        if r.template not in codes:
+            codes[r.template] = code_digest(layout.root, layout.root / r.template)
+    return {r.name: run_digest(r, layout, recorded(layout.root / r.output).get("reads"), codes[r.template])
             for r in runs}
 
 

@@ -1,7 +1,9 @@
-"""The build's one error type: every failure a person can fix is reported as a BuildError
-(or a DataError, ManifestError or ParameterError from the layer that found it), printed as
+"""The build's own failures (a step that failed: a kernel, a missing program, a lock). Like
+every error a person can fix, a BuildError is a fraudbook.errors.FraudbookError, printed as
 one message by the command line, never as a traceback."""
 
+from ..errors import FraudbookError
 
-class BuildError(RuntimeError):
+
+class BuildError(FraudbookError, RuntimeError):
     """A step of the build failed; the message says which and why."""

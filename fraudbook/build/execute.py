@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..paths import Layout
+from ..paths import NARROWED_ENV, READS_ENV, Layout
 from .errors import BuildError
 from .manifest import Run
 
@@ -112,8 +112,14 @@ def _reads(layout: Layout, run: Run) -> dict | None:
         data = json.loads(reads_path(layout, run).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None  # the page read nothing through the kit: every data file counts
-    return {"tables": sorted(map(str, data.get("tables", []))),
-            "figures": sorted(map(str, data.get("figures", [])))}
+    out = {"tables": sorted(map(str, data.get("tables", []))),
+           "figures": sorted(map(str, data.get("figures", [])))}
+    # The events and sources it listed (the "newest source on this page" line reads them) and
+    # the values of _config.yml it printed (its digest counts them).
+    for key in ("events", "sources", "config"):
+        if data.get(key):
+            out[key] = sorted(map(str, data[key]))
+    return out
 
 
 def no_machine_paths(text: str, where: str, layout: Layout) -> None:
@@ -133,8 +139,8 @@ def kernel_environment(layout: Layout, run: Run):
 
     declared = template_parameters(layout.root / run.template)
     narrowed = any(run.parameters.get(n) != p.default for n, p in declared.items())
-    env = {**layout.kernel_env(), "FRAUDBOOK_NARROWED": "1" if narrowed else "0",
-           "FRAUDBOOK_READS": str(reads_path(layout, run))}
+    env = {**layout.kernel_env(), NARROWED_ENV: "1" if narrowed else "0",
+           READS_ENV: str(reads_path(layout, run))}
     reads_path(layout, run).unlink(missing_ok=True)
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)

@@ -15,6 +15,7 @@ import yaml
 
 from ..data.coverage import COVERED_MIN_ITEMS
 from ..data.read import printable
+from ..errors import FraudbookError
 from ..kit.dates import short_repr
 from ..paths import MANIFEST, ROOT, relative
 from .params import ParameterError, check_parameters, template_parameters
@@ -29,7 +30,7 @@ MAX_PROBLEMS = 50
 MAX_BYTES = 1_000_000
 
 
-class ManifestError(ValueError):
+class ManifestError(FraudbookError, ValueError):
     """runs.yml breaks a rule; the message names the run and the field."""
 
 

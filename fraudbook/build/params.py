@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import FraudbookError
 from ..kit.dates import DateParameterError, check_year, parse_day, short_repr
 from ..paths import relative
 
@@ -41,7 +42,7 @@ REFERENCES = ("geography", "figure", "date", "year")
 TYPES = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict}
 
 
-class ParameterError(ValueError):
+class ParameterError(FraudbookError, ValueError):
     """A template's parameters cell, or a run's parameters, break a rule."""
 
 

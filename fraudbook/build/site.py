@@ -37,11 +37,10 @@ def site_inputs(layout: Layout) -> list[Path]:
 
 
 def book_title(layout: Layout) -> str:
-    """The book's title, as _config.yml gives it (the one place it is written)."""
-    import yaml
+    """The book's title (fraudbook.data.claims.book_title: _config.yml, the one place it is written)."""
+    from ..data import claims
 
-    config = yaml.safe_load((layout.root / "_config.yml").read_text(encoding="utf-8")) or {}
-    return str(config.get("title") or "The book")
+    return claims.book_title(layout.root)
 
 
 def write_root_redirect(html_dir: Path, title: str) -> None:

@@ -13,6 +13,7 @@ import sys
 from ..data.check import MAX_SHOWN
 from ..data.coverage import known_ids
 from ..data.load import DataError, load
+from ..errors import FraudbookError
 from ..kit.dates import short_repr
 from ..paths import LAST_BUILD, Layout
 from .errors import BuildError
@@ -20,7 +21,8 @@ from .manifest import ManifestError, Run, read_manifest
 from .params import ParameterError
 from .system import require_site_programs
 
-FAILURES = (DataError, ManifestError, ParameterError, BuildError)
+# Every failure a person can fix; anything else is a bug in the package (an internal error).
+FAILURES = (FraudbookError,)
 
 
 def check(layout: Layout) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..paths import Layout
-from .manifest import ManifestError, Run
+from .manifest import ManifestError, Run, load_yaml
 
 HEADER = ("# Generated from runs.yml by `python -m fraudbook toc` (the build keeps it in step);\n"
           "# edit the `toc:` list in runs.yml, not this file.\n")
@@ -32,7 +32,8 @@ def _file(run: Run) -> str:
 
 
 def render_toc(runs: list[Run], layout: Layout) -> str:
-    doc = yaml.safe_load(layout.manifest.read_text(encoding="utf-8")) or {}
+    doc = load_yaml(layout.manifest)  # the manifest's one guarded reader (size, duplicates, lines)
+    doc = doc if isinstance(doc, dict) else {}
     parts = doc.get("toc")
     where = layout.relative(layout.manifest)
     if not isinstance(parts, list) or not parts:

@@ -26,7 +26,8 @@ def book_title(root=ROOT) -> str:
     import yaml
 
     with open(root / "_config.yml", encoding="utf-8") as f:
-        return str(yaml.safe_load(f)["title"])
+        config = yaml.safe_load(f) or {}
+    return str(config.get("title") or "The book")
 
 
 def figure_links(ds: Dataset) -> dict:

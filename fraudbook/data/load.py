@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import FraudbookError
 from ..paths import DATA, relative
 from . import schema
 from .numbers import SCALES, states_number
@@ -25,7 +26,7 @@ from .numbers import SCALES, states_number
 # brackets (they could end a Markdown link or an HTML attribute early). The kit's escaper
 # (fraudbook.kit.escape.href) applies the same rule to every link it writes.
 URL = re.compile(r"^https?://[^\s<>\"'`()\[\]{}\\^|]+$")
-DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+DATE = re.compile(f"^{schema.DATE}$")
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Problem:
         return f"{', '.join(where)}: {self.reason}"
 
 
-class DataError(Exception):
+class DataError(FraudbookError):
     """One or more rules broken in data/. `problems` lists them all."""
 
     def __init__(self, problems: list[Problem]):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import re
 
+from ..errors import FraudbookError
+
 SCALES = {
     "": 1.0,
     "thousand": 1e3,
@@ -112,7 +114,7 @@ PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 MAX_NUMBER_CHARS = 40
 
 
-class CellNumberError(ValueError):
+class CellNumberError(FraudbookError, ValueError):
     """A cell that should hold a number does not; the message says why, in plain words."""
 
 

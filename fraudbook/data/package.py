@@ -88,8 +88,6 @@ TABLE_DESCRIPTIONS = {
                 "period.",
 }
 
-DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
-CODES_PATTERN = r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*(;[A-Za-z0-9]+(-[A-Za-z0-9]+)*)*"
 
 # A cell a spreadsheet would run as a formula starts with one of these (OWASP's list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -190,9 +188,9 @@ def _field(col: schema.Column, note: str | None) -> dict:
     if col.kind == "id" and col.pattern:
         c["pattern"] = f"({col.pattern})"
     elif col.kind == "date":
-        c["pattern"] = DATE_PATTERN
+        c["pattern"] = schema.DATE
     elif col.kind == "codes":
-        c["pattern"] = CODES_PATTERN
+        c["pattern"] = schema.CODES
     elif col.kind == "enum":
         c["enum"] = [v for v in col.choices if v]
     elif col.kind == "currency":

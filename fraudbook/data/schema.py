@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 ID_LOWER = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 ID_UPPER = r"[A-Z0-9]+(?:-[A-Z0-9]+)*"
 SNAKE = r"[a-z][a-z0-9_]*"
+# A date cell: a year, a month or a day (YYYY, YYYY-MM, YYYY-MM-DD); the groups are its parts.
+DATE = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"
+# A codes cell: ids joined by ';' (geographies, figure ids).
+CODES = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?:;[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)*"
 
 KINDS_OF_SOURCE = ("official", "research", "reproduction", "wire", "newspaper", "republication",
                    "dataset")

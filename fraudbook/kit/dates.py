@@ -12,12 +12,13 @@ import reprlib
 from datetime import date
 
 from ..data.load import blank, date_bounds
+from ..errors import FraudbookError
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YEARS = (1990, 2100)
 
 
-class DateParameterError(ValueError):
+class DateParameterError(FraudbookError, ValueError):
     """A date or year parameter is malformed; the message names the parameter."""
 
 

@@ -20,15 +20,16 @@ from IPython.display import HTML, Markdown
 
 from ..data.load import Dataset, blank, load
 from ..data.package import FORMULA_START, csv_safe, number_text  # noqa: F401 (the kit's names)
+from ..errors import FraudbookError
+from ..paths import NARROWED_ENV
 from . import charts, reads, tables, words
 from .escape import html_text
 
 # Set by the build for a run whose parameters differ from the template's defaults: only then
 # may a sentence's figure be left out by the page's selection (fraudbook.build.execute).
-NARROWED_ENV = "FRAUDBOOK_NARROWED"
 
 
-class FigureIdError(KeyError):
+class FigureIdError(FraudbookError, KeyError):
     """A page names a figure id the data does not hold, or one its selection dropped."""
 
     def __str__(self) -> str:  # KeyError would print the message in quotes
@@ -39,6 +40,15 @@ def setup() -> Dataset:
     """Validated data, the book's chart theme and renderer (call once, at the top)."""
     charts.enable()
     return reads.track(load())
+
+
+def book_title() -> str:
+    """The book's title (from _config.yml), recorded as read: a page that prints it executes
+    again when it changes."""
+    from ..data import claims
+
+    reads.config("title")
+    return claims.book_title()
 
 
 VARS_MIME = "application/vnd.fraudbook.vars+json"

@@ -1,8 +1,8 @@
 """What a page reads, recorded while it executes, so the build re-executes a page only when
 something it read changed (fraudbook.build.digest).
 
-Three things are recorded: the tables of data/ the page touches (any attribute of the Dataset
-that `page.setup()` returns), the figures it shows (every figure that reaches the page
+Recorded: the values of _config.yml the page prints (the book's title), the tables of data/
+the page touches (any attribute of the Dataset that `page.setup()` returns), the figures it shows (every figure that reaches the page
 through the kit: sentences, statements, figures, tables, chart data) and the events it shows
 (the pages' "newest source" line reads both, fraudbook.build.sphinx_ext). The build reads the
 record from the file named by FRAUDBOOK_READS; outside a build nothing is written.
@@ -16,12 +16,14 @@ import os
 import pandas as pd
 
 from ..data.load import Dataset
+from ..paths import READS_ENV
 
-ENV = "FRAUDBOOK_READS"
+ENV = READS_ENV
 _tables: set[str] = set()
 _figures: set[str] = set()
 _events: set[str] = set()
 _sources: set[str] = set()
+_config: set[str] = set()
 
 
 def _write() -> None:
@@ -29,7 +31,15 @@ def _write() -> None:
     if path:
         with open(path, "w", encoding="utf-8") as f:
             json.dump({"tables": sorted(_tables), "figures": sorted(_figures),
-                       "events": sorted(_events), "sources": sorted(_sources)}, f)
+                       "events": sorted(_events), "sources": sorted(_sources),
+                       "config": sorted(_config)}, f)
+
+
+def config(key: str) -> None:
+    """Record a value of _config.yml the page prints (by its dotted key, e.g. 'title')."""
+    if key not in _config:
+        _config.add(key)
+        _write()
 
 
 def table(name: str) -> None:

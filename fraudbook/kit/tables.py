@@ -93,6 +93,20 @@ def _label(header: str, cell: str) -> str:
     return f' data-label="{html_text(header)}"'
 
 
+def stacked_height(headers: Sequence[str], cells: Sequence[str]) -> int:
+    """A generous guess, in rem, of a row's height as a block on a phone: a line per column
+    name and per PHONE_CHARS // 2 characters of each cell (half a phone's line: never less
+    than the row turns out to be). The phone layout lays a row out only when it nears the
+    screen and keeps this much room for it until then; a guess below the row's height would
+    let its links overlap the next row's."""
+    lines = 0
+    for header, cell in zip(headers, cells, strict=True):
+        text = plain_text(_FOLDED.sub(r"\1", cell), " ").strip()
+        if text:
+            lines += bool(_label(header, cell)) + -(-len(text) // (PHONE_CHARS // 2))
+    return 2 + 2 * lines  # a line is under 2rem; 2rem for the row's padding and rule
+
+
 def _attrs(values: dict[str, str]) -> str:
     return "".join(f' {html_text(k)}="{html_text(v)}"' for k, v in values.items())
 
@@ -107,7 +121,8 @@ def render(headers: Sequence[str], bodies: Sequence[Group], *, numeric: Iterable
     classes = [css]
     if wide:
         classes.append("fraudbook-wide")
-    if len(headers) >= 2 and comfortable_chars(headers, columns) > PHONE_CHARS:
+    stack = len(headers) >= 2 and comfortable_chars(headers, columns) > PHONE_CHARS
+    if stack:
         classes.append("fraudbook-stack")
     if len(headers) >= 3 and usual_length(columns[0]) <= STICKY_CHARS:
         classes.append("fraudbook-sticky")
@@ -123,7 +138,8 @@ def render(headers: Sequence[str], bodies: Sequence[Group], *, numeric: Iterable
             rid = f' id="{html_text(r.id)}"' if r.id else ""
             tds = "".join(f'<td{NUM if i in numeric else ""}{_label(headers[i], c)}>{keep_units(c)}</td>'
                           for i, c in enumerate(r.cells))
-            rows.append(f"<tr{rid}{_attrs(r.attrs)}>{tds}</tr>")
+            room = f' style="--fraudbook-row: {stacked_height(headers, r.cells)}rem"' if stack else ""
+            rows.append(f"<tr{rid}{_attrs(r.attrs)}{room}>{tds}</tr>")
         out.append(f"<tbody>{''.join(rows)}</tbody>")
     cap = f"<caption>{html_text(caption)}</caption>" if caption else ""
     tid = f' id="{html_text(table_id)}"' if table_id else ""
