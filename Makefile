@@ -96,7 +96,7 @@ site-report:  ## Lighthouse (mobile) on every page of the built site, served wit
 
 serve:  ## serve the built site on 127.0.0.1 (PORT=8000)
 	test -f _build/html/index.html || { echo "no site yet: run 'make book' first" >&2; exit 1; }
-	$(PY) -m fraudbook.build.serve _build/html $(PORT)
+	$(PY) -m fraudbook.pipeline.serve _build/html $(PORT)
 
 # pip-tools resolves pyproject.toml (the book's and the test tools' direct pins) into
 # requirements.txt with every transitive package pinned and hashed.

@@ -1,7 +1,7 @@
 """Site report (`make site-report`): Lighthouse (mobile preset) on every page of the built site.
 
 The site is served on 127.0.0.1 with gzip, as a static host would serve it
-(fraudbook.build.serve, gzip=True: the build's precompressed .gz files). Lighthouse comes from
+(fraudbook.pipeline.serve, gzip=True: the build's precompressed .gz files). Lighthouse comes from
 npm, pinned in package.json / package-lock.json (`npm ci` installs it), and drives Debian's
 Chromium (CHROME_PATH, headless, no sandbox); nothing downloads a browser. Requests to other
 hosts are blocked by the browser's host resolver rules.
@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fraudbook.build.serve import serving  # noqa: E402
-from fraudbook.build.system import chromium  # noqa: E402
+from fraudbook.pipeline.serve import serving  # noqa: E402
+from fraudbook.pipeline.system import chromium  # noqa: E402
 
 SITE = ROOT / "_build" / "html"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"

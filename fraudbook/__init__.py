@@ -5,6 +5,6 @@ Layers, imports flowing one way (a test enforces it):
   data/      schema, the loader and its rules, numbers in quotes, coverage, bibliography
   kit/       the one vocabulary: qualifiers, words, names, escaping, dates, chart theme, page helpers
   chapters/  one module per template in notebooks/, named as the template is
-  build/     manifest, parameters, digests, execution, publishing, site, command line
-The build never imports a chapter; chapters never import the build.
+  pipeline/  manifest, parameters, digests, execution, publishing, site, command line
+The pipeline never imports a chapter; chapters never import the pipeline.
 """

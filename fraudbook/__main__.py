@@ -1,8 +1,8 @@
-"""`python -m fraudbook …`: the command line lives in fraudbook.build.cli."""
+"""`python -m fraudbook …`: the command line lives in fraudbook.pipeline.cli."""
 
 import sys
 
-from .build.cli import main
+from .pipeline.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -24,6 +24,8 @@ ROOT_ENV, DATA_ENV, BUILD_DIR_ENV = "FRAUDBOOK_ROOT", "FRAUDBOOK_DATA", "FRAUDBO
 READS_ENV, NARROWED_ENV = "FRAUDBOOK_READS", "FRAUDBOOK_NARROWED"
 # Fingerprint of the inputs of the last successful build, kept in the build folder.
 LAST_BUILD = "last-build-inputs"
+# In data/: what each column of each table holds (fraudbook.data.columns); read by no page.
+COLUMNS_FILE = "columns.csv"
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ def figs(ds):
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The site rendered from book/ as committed (no execution), built once per session."""
-    from fraudbook.build.steps import build
+    from fraudbook.pipeline.steps import build
 
     out = tmp_path_factory.mktemp("build")
     mp = pytest.MonkeyPatch()

@@ -1,5 +1,5 @@
 """Charts on a phone: the layout drawn for narrow screens (fraudbook.kit.charts.narrow_spec),
-and the build moving each chart's drawings and specs out of its page (fraudbook.build.lighten)."""
+and the build moving each chart's drawings and specs out of its page (fraudbook.pipeline.lighten)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from fraudbook.build import lighten
 from fraudbook.kit import charts
+from fraudbook.pipeline import lighten
 
 LONG = "Fraud suspects handed over from Myanmar to China (running total)"
 

@@ -8,9 +8,9 @@ import difflib
 
 import pytest
 
-from fraudbook.build.execute import execute_all
-from fraudbook.build.steps import plan
 from fraudbook.paths import Layout
+from fraudbook.pipeline.execute import execute_all
+from fraudbook.pipeline.steps import plan
 
 
 def first_difference(committed: str, fresh: str) -> str:

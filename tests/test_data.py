@@ -178,21 +178,6 @@ def test_every_indicator_is_used_and_every_used_one_described(ds):
     assert described - used == set(), f"indicators with no figure: {sorted(described - used)}"
 
 
-def _documented_columns(name: str) -> list[str]:
-    """Column names listed in the table of data/README.md under the file's heading."""
-    text = (DATA / "README.md").read_text(encoding="utf-8")
-    section = text.split(f"## `{name}.csv`", 1)[1].split("\n## ", 1)[0]
-    names = []
-    for cell in re.findall(r"^\| (`[^|]+`) \|", section, flags=re.MULTILINE):
-        names += re.findall(r"`([a-z_0-9]+)`", cell)
-    return names
-
-
-@pytest.mark.parametrize("table", schema.TABLES, ids=[t.name for t in schema.TABLES])
-def test_readme_documents_exactly_the_schema(table):
-    assert _documented_columns(table.name) == table.column_names
-
-
 def test_provisional_figures_rest_on_press_and_say_so(ds):
     prov = ds.figures[ds.figures["provisional"] == "yes"]
     assert len(prov) >= 5

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from fraudbook.build.execute import execute_run
-from fraudbook.build.site import build_site
-from fraudbook.build.steps import plan
 from fraudbook.paths import Layout
+from fraudbook.pipeline.execute import execute_run
+from fraudbook.pipeline.site import build_site
+from fraudbook.pipeline.steps import plan
 
 # Builds, executes notebooks or renders the site: left out of `make test-fast`.
 pytestmark = pytest.mark.slow

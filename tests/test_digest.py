@@ -10,11 +10,11 @@ import shutil
 
 import pytest
 
-from fraudbook.build.digest import build_fingerprint, run_digest, run_digests
-from fraudbook.build.manifest import Run, read_manifest
 from fraudbook.data.coverage import known_ids
 from fraudbook.data.load import load
 from fraudbook.paths import ROOT, Layout
+from fraudbook.pipeline.digest import build_fingerprint, run_digest, run_digests
+from fraudbook.pipeline.manifest import Run, read_manifest
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def every_digest(repo) -> dict[str, str]:
 
 def test_a_module_no_kernel_imports_reaches_no_run_and_a_chapter_only_its_own(repo):
     before = every_digest(repo)
-    for module in ("fraudbook/build/serve.py", "fraudbook/build/pdf.py", "fraudbook/build/sphinx_ext.py"):
+    for module in ("fraudbook/pipeline/serve.py", "fraudbook/pipeline/pdf.py", "fraudbook/pipeline/sphinx_ext.py"):
         path = repo / module
         path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert every_digest(repo) == before, "an edit to the build's server or printer re-executes pages"

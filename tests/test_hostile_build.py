@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from fraudbook.build import lock as lockmod
-from fraudbook.build.steps import build, run_one
 from fraudbook.paths import Layout
+from fraudbook.pipeline import lock as lockmod
+from fraudbook.pipeline.steps import build, run_one
 
 from .hostile import tree_hash, write_tables
 from .test_params import make_template
@@ -214,7 +214,7 @@ def test_template_that_is_not_a_notebook(tree, capsys):
 
 
 def test_utf8_bom_in_manifest_is_accepted(tree):
-    from fraudbook.build.manifest import read_manifest
+    from fraudbook.pipeline.manifest import read_manifest
 
     (tree / "runs.yml").write_bytes(b"\xef\xbb\xbf" + manifest_text(OK_RUN).encode())
     assert [r.name for r in read_manifest(tree / "runs.yml", root=tree)] == ["ok"]
@@ -402,8 +402,8 @@ def pages(tmp_path):
 
 @pytest.mark.parametrize("fail_on", ["copy", "replace"])
 def test_publishing_that_fails_half_way_leaves_book_identical(pages, monkeypatch, fail_on):
-    from fraudbook.build import publish
-    from fraudbook.build.errors import BuildError
+    from fraudbook.pipeline import publish
+    from fraudbook.pipeline.errors import BuildError
 
     book, pairs = pages
     before = tree_hash(book)
@@ -427,7 +427,7 @@ def test_publishing_that_fails_half_way_leaves_book_identical(pages, monkeypatch
 
 
 def test_publishing_interrupted_by_ctrl_c_leaves_book_identical(pages, monkeypatch):
-    from fraudbook.build import publish
+    from fraudbook.pipeline import publish
 
     book, pairs = pages
     before = tree_hash(book)
@@ -449,13 +449,13 @@ def test_publishing_interrupted_by_ctrl_c_leaves_book_identical(pages, monkeypat
 def test_publishing_cut_short_by_kill_is_undone_by_the_next_build(pages):
     """A process killed between two renames leaves book/ half published and the journal;
     `recover` (run under the next build's lock) puts every page back."""
-    from fraudbook.build import publish
+    from fraudbook.pipeline import publish
 
     book, pairs = pages
     before = tree_hash(book)
     script = (
         "import os, sys, pathlib\n"
-        "from fraudbook.build import publish\n"
+        "from fraudbook.pipeline import publish\n"
         "real, calls = os.replace, []\n"
         "def replace(a, b):\n"
         "    calls.append(b)\n"
@@ -476,8 +476,8 @@ def test_a_destination_that_turns_read_only_midway_rolls_back(pages, monkeypatch
     # in place, is put back. Simulated, since root may write into read-only folders.
     import errno
 
-    from fraudbook.build import publish
-    from fraudbook.build.errors import BuildError
+    from fraudbook.pipeline import publish
+    from fraudbook.pipeline.errors import BuildError
 
     book, pairs = pages
     before = tree_hash(book)
@@ -499,7 +499,7 @@ def test_a_destination_that_turns_read_only_midway_rolls_back(pages, monkeypatch
 
 
 def test_build_with_failing_publish_exits_1_and_keeps_book(tree, capsys, monkeypatch):
-    from fraudbook.build import publish
+    from fraudbook.pipeline import publish
 
     runs(tree, ("ok", "ok", {}))
     before = snapshot(tree)
@@ -513,8 +513,8 @@ def test_build_with_failing_publish_exits_1_and_keeps_book(tree, capsys, monkeyp
 
 
 def test_site_swap_failure_keeps_the_old_site(tmp_path, monkeypatch):
-    from fraudbook.build import publish
-    from fraudbook.build.errors import BuildError
+    from fraudbook.pipeline import publish
+    from fraudbook.pipeline.errors import BuildError
 
     built, site = tmp_path / "built", tmp_path / "html"
     built.mkdir()
@@ -543,7 +543,7 @@ def test_server_serves_the_site_only(tmp_path):
     import urllib.error
     import urllib.request
 
-    from fraudbook.build.serve import serving
+    from fraudbook.pipeline.serve import serving
 
     site = tmp_path / "html"
     (site / "sub").mkdir(parents=True)

@@ -226,10 +226,10 @@ def test_unknown_currency_codes_are_refused(data, table, row, value, words):
 
 
 def test_the_allowed_currencies_are_the_ones_the_pages_support():
-    from fraudbook.build.params import template_parameters
     from fraudbook.chapters import losses
     from fraudbook.data import schema
     from fraudbook.paths import ROOT
+    from fraudbook.pipeline.params import template_parameters
 
     declared = template_parameters(ROOT / "notebooks" / "losses.ipynb")["currency"]
     assert set(declared.choices) == set(schema.CURRENCIES) == set(losses.CURRENCIES)

@@ -14,7 +14,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "fraudbook"
 PYPROJECT = PACKAGE.parent / "pyproject.toml"
-LAYERS = ("data", "kit", "chapters", "build")
+LAYERS = ("data", "kit", "chapters", "pipeline")
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess:
@@ -30,9 +30,9 @@ def test_imports_flow_one_way():
 
 
 @pytest.mark.parametrize(("module", "source", "broken"), [
-    ("build/fake.py", "from ..chapters import losses\n", "fraudbook.build.fake -> fraudbook.chapters.losses"),
-    ("build/fake.py", "import fraudbook.chapters.losses\n", "fraudbook.build.fake -> fraudbook.chapters.losses"),
-    ("chapters/fake.py", "from ..build import manifest\n", "fraudbook.chapters.fake -> fraudbook.build.manifest"),
+    ("pipeline/fake.py", "from ..chapters import losses\n", "fraudbook.pipeline.fake -> fraudbook.chapters.losses"),
+    ("pipeline/fake.py", "import fraudbook.chapters.losses\n", "fraudbook.pipeline.fake -> fraudbook.chapters.losses"),
+    ("chapters/fake.py", "from ..pipeline import manifest\n", "fraudbook.chapters.fake -> fraudbook.pipeline.manifest"),
     ("data/fake.py", "from ..kit import page\n", "fraudbook.data.fake -> fraudbook.kit.page"),
 ])
 def test_the_contracts_catch_an_import_that_runs_back(tmp_path, module, source, broken):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fraudbook.build.manifest import ManifestError, read_manifest
+from fraudbook.pipeline.manifest import ManifestError, read_manifest
 
 from .test_params import make_template
 
@@ -74,7 +74,7 @@ def test_manifest_shape(root, text):
 
 
 def test_the_real_manifest_is_valid():
-    from fraudbook.build.steps import plan
+    from fraudbook.pipeline.steps import plan
     runs = plan()
     assert runs, "runs.yml lists no run"
     # Each covered country gets its page from the one profile template.

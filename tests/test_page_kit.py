@@ -9,9 +9,9 @@ import json
 import pandas as pd
 import pytest
 
-from fraudbook.build.steps import build
 from fraudbook.kit import page, qualifiers
 from fraudbook.paths import Layout
+from fraudbook.pipeline.steps import build
 
 from .test_params import make_template
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from fraudbook.build.params import ParameterError, check_parameters, template_parameters
+from fraudbook.pipeline.params import ParameterError, check_parameters, template_parameters
 
 
 def make_template(path, source, tags=("parameters",), extra_cells=()):

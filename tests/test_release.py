@@ -20,12 +20,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from fraudbook.build.release import chart_downloads, write_chart_downloads, write_release
 from fraudbook.data import package, schema
 from fraudbook.data.claims import edition
 from fraudbook.data.load import load
 from fraudbook.kit import page
 from fraudbook.paths import ROOT, Layout
+from fraudbook.pipeline.release import chart_downloads, write_chart_downloads, write_release
 
 HERE = Path(__file__).resolve().parent
 
@@ -217,7 +217,7 @@ def test_the_build_writes_each_chart_csv_beside_its_page(tmp_path):
 
 
 def test_a_chart_download_may_not_name_a_path_outside_downloads(tmp_path):
-    from fraudbook.build.errors import BuildError
+    from fraudbook.pipeline.errors import BuildError
 
     nb = tmp_path / "p.ipynb"
     _notebook_with(nb, {"../../evil.csv": "x"})
@@ -275,7 +275,7 @@ def test_the_licences_are_stated():
 
 
 def test_newest_source_date_of_a_pages_figures(ds):
-    from fraudbook.build.sphinx_ext import newest_source_date
+    from fraudbook.pipeline.sphinx_ext import newest_source_date
 
     fid = ds.citations["subject_id"].value_counts().index[0]  # a figure or event with several sources
     dates = [ds.sources.loc[s, "date_published"] for s in ds.citations[ds.citations["subject_id"] == fid]["source_id"]]
@@ -289,7 +289,7 @@ def test_newest_source_date_of_a_pages_figures(ds):
 def test_the_footer_links_downloads_relative_to_the_page_and_dates_the_newest_source(tmp_path, ds):
     from types import SimpleNamespace
 
-    from fraudbook.build import sphinx_ext
+    from fraudbook.pipeline import sphinx_ext
 
     fid = ds.figures.index[0]
     nb = tmp_path / "losses.ipynb"
@@ -311,8 +311,8 @@ def test_the_footer_links_downloads_relative_to_the_page_and_dates_the_newest_so
 def test_a_page_of_events_or_of_sources_dates_its_newest_source_too(tmp_path, ds):
     from types import SimpleNamespace
 
-    from fraudbook.build import sphinx_ext
     from fraudbook.data.load import date_bounds
+    from fraudbook.pipeline import sphinx_ext
 
     event = ds.events.index[0]
     newest_listed = max((d for d in ds.sources["date_published"] if isinstance(d, str) and d),

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from fraudbook.build.publish import swap_in
-from fraudbook.build.steps import build
 from fraudbook.paths import Layout
+from fraudbook.pipeline.publish import swap_in
+from fraudbook.pipeline.steps import build
 
 from .test_params import make_template
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fraudbook.build.errors import BuildError
-from fraudbook.build.site import build_site
 from fraudbook.paths import ROOT, Layout
+from fraudbook.pipeline.errors import BuildError
+from fraudbook.pipeline.site import build_site
 
 # Builds, executes notebooks or renders the site: left out of `make test-fast`.
 pytestmark = pytest.mark.slow

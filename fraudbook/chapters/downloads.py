@@ -2,7 +2,7 @@
 and links to its CSV, the whole data package (zip), the workbook (.xlsx), how to cite the
 book and the data, and the licence.
 
-The files are written into the site by the build (fraudbook.build.release) at the places
+The files are written into the site by the build (fraudbook.pipeline.release) at the places
 `fraudbook.data.package.release_files` names; this page sits in the site's book/ folder, so
 its links go one level up.
 """

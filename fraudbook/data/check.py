@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..paths import Layout
+from . import columns
 from .load import validate
 from .read import printable
 
@@ -17,6 +18,7 @@ def report(data_dir: Path, layout: Layout) -> int:
     """Validate `data_dir`, print every problem as `file, row, column: reason`, one line each
     (text from the data escaped, so it can neither add lines nor hide characters); 1 if any."""
     rows, problems = validate(data_dir)
+    problems += columns.described(data_dir)[1]
     if problems:
         print(f"data check FAILED: {len(problems)} problem(s) in {layout.relative(data_dir)}/",
               file=sys.stderr)

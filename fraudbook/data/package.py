@@ -10,7 +10,7 @@ it and an .xlsx workbook of the same tables, generated from fraudbook/data/schem
 - `safe_cell` / `csv_safe` are the one rule for cells a spreadsheet would execute: every
   download (the package, the workbook, each chart's CSV) goes through them.
 
-The build writes all of this into the site (fraudbook.build.release); the "Download the
+The build writes all of this into the site (fraudbook.pipeline.release); the "Download the
 data" page links to it with `release_files`.
 """
 
@@ -19,13 +19,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
-from . import schema
+from . import columns, schema
 from .load import Dataset, blank
 
 NAME = "scam-centres-data"
@@ -134,7 +133,7 @@ def release_files(edition: str) -> dict[str, str]:
     }
 
 
-# The book's two PDFs (fraudbook.build.pdf prints them at the site's root): what each holds,
+# The book's two PDFs (fraudbook.pipeline.pdf prints them at the site's root): what each holds,
 # as its links say it; the file names are the build's.
 PDF_TITLES = {
     "": "The book as a PDF, for reading",
@@ -154,28 +153,6 @@ def pdf_file(edition: str, part: str = "") -> str:
     """A PDF's file name at the site's root: the reading edition (`part` ""), or the
     reference edition (`part` "reference")."""
     return f"fraudbook-{edition}{'-' + part if part else ''}.pdf"
-
-
-def column_notes(data_dir: Path | None) -> dict[str, dict[str, str]]:
-    """{table: {column: rule}} from data/README.md's tables, where the file is there."""
-    notes: dict[str, dict[str, str]] = {}
-    path = Path(data_dir) / "README.md" if data_dir else None
-    if not path or not path.exists():
-        return notes
-    current = None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^## `(\w+)\.csv`", line)
-        if m:
-            current = notes.setdefault(m[1], {})
-            continue
-        if line.startswith("## "):
-            current = None
-            continue
-        m = re.match(r"^\| `([^`]+)`(?:, `[^`]+`)* \| (.*) \|$", line)
-        if current is not None and m:
-            for col in re.findall(r"`([^`]+)`", line.split(" | ")[0]):
-                current[col] = m[2].strip()
-    return notes
 
 
 def _field(col: schema.Column, note: str | None) -> dict:
@@ -240,7 +217,7 @@ def _source_entries(ds: Dataset) -> list[dict]:
 
 def descriptor(ds: Dataset, edition: str, data_dir: Path | None = None) -> dict:
     """`datapackage.json` for the tables of `ds`, at `edition`."""
-    notes = column_notes(data_dir)
+    notes = columns.read(data_dir) if data_dir else {}
     resources = []
     for t in schema.TABLES:
         resources.append({

@@ -1,7 +1,7 @@
 """Dates in parameters and in prose, read and written one way on every page.
 
 Parameters declared `# date` or `# year` in a template are checked with these functions by
-the build before any kernel starts (fraudbook.build.params); pages call them again to turn
+the build before any kernel starts (fraudbook.pipeline.params); pages call them again to turn
 the checked text into dates.
 """
 

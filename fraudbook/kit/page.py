@@ -26,7 +26,7 @@ from . import charts, reads, tables, words
 from .escape import html_text
 
 # Set by the build for a run whose parameters differ from the template's defaults: only then
-# may a sentence's figure be left out by the page's selection (fraudbook.build.execute).
+# may a sentence's figure be left out by the page's selection (fraudbook.pipeline.execute).
 
 
 class FigureIdError(FraudbookError, KeyError):
@@ -195,7 +195,7 @@ def table(df: pd.DataFrame, columns: dict[str, str], numeric: tuple[str, ...] = 
 
 # The chart's CSV travels in the notebook output's metadata under this key ({"path", "csv"}),
 # beside its HTML (a mime type of its own would be an output myst-nb warns it cannot show);
-# the build writes it as a file beside the page (fraudbook.build.release), where the page links it.
+# the build writes it as a file beside the page (fraudbook.pipeline.release), where the page links it.
 CSV_MIME = "application/vnd.fraudbook.csv+json"
 # Where a page's chart downloads are, relative to the page.
 DOWNLOADS_DIR = "downloads"

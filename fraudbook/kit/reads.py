@@ -1,10 +1,10 @@
 """What a page reads, recorded while it executes, so the build re-executes a page only when
-something it read changed (fraudbook.build.digest).
+something it read changed (fraudbook.pipeline.digest).
 
 Recorded: the values of _config.yml the page prints (the book's title), the tables of data/
 the page touches (any attribute of the Dataset that `page.setup()` returns), the figures it shows (every figure that reaches the page
 through the kit: sentences, statements, figures, tables, chart data) and the events it shows
-(the pages' "newest source" line reads both, fraudbook.build.sphinx_ext). The build reads the
+(the pages' "newest source" line reads both, fraudbook.pipeline.sphinx_ext). The build reads the
 record from the file named by FRAUDBOOK_READS; outside a build nothing is written.
 """
 

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from fraudbook.build.serve import serving
+from fraudbook.pipeline.serve import serving
 
 CHROMIUM = os.environ.get("FRAUDBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -76,7 +76,7 @@ def hostile_site(tmp_path_factory) -> Path:
 
 
 def test_markup_in_the_data_shows_as_text_on_every_page(hostile_site, browser):
-    from fraudbook.build.serve import serving
+    from fraudbook.pipeline.serve import serving
 
     problems = []
     with serving(hostile_site) as base:

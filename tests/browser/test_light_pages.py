@@ -175,8 +175,8 @@ def _drawing(reader) -> tuple[int, int, int]:
 def test_pdf_editions_have_every_chapter_vector_figures_and_links(built_site: Path):
     from pypdf import PdfReader
 
-    from fraudbook.build.sphinx_ext import pdf_name
     from fraudbook.data.claims import edition
+    from fraudbook.pipeline.sphinx_ext import pdf_name
 
     titles, drawn = [], 0
     for part in ("", "reference"):

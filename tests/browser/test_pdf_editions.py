@@ -18,10 +18,10 @@ from urllib.parse import unquote
 import pytest
 from test_pdf_toc import MiniPdf, squash  # tests/browser is on the path, as pytest puts it
 
-from fraudbook.build import pdf as pdf_build
-from fraudbook.build.sphinx_ext import pdf_name
 from fraudbook.data.claims import edition
 from fraudbook.data.load import load
+from fraudbook.pipeline import pdf as pdf_build
+from fraudbook.pipeline.sphinx_ext import pdf_name
 
 MAX_PAGES, MAX_BYTES = 150, 5 * 1024 * 1024
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from fraudbook.build import pdf as pdf_build
+from fraudbook.pipeline import pdf as pdf_build
 
 
 class MiniPdf:
@@ -40,7 +40,7 @@ class MiniPdf:
                         self.offsets[first + i] = int(data[pos:pos + 10])
                     pos += 20
             self.trailer = re.compile(rb"\s*trailer\s*<<(.*?)>>", re.S).match(data, pos).group(1)
-        else:  # a cross-reference stream (PDF 1.5), as fraudbook.build.pdf.compact writes it
+        else:  # a cross-reference stream (PDF 1.5), as fraudbook.pipeline.pdf.compact writes it
             m = re.compile(rb"(\d+) 0 obj\s*<<(.*?)>>\s*stream\r?\n", re.S).match(data, start)
             assert m and b"/Type /XRef" in m.group(2), "no cross-reference table or stream"
             self.trailer = m.group(2)
@@ -318,8 +318,8 @@ def test_small_book_contents_numbers_match_the_printed_pages(tmp_path: Path):
 @pytest.mark.slow
 @pytest.mark.parametrize("part", [p.name for p in pdf_build.PARTS])
 def test_pdf_edition_contents_show_the_right_page_numbers(built_site: Path, part: str):
-    from fraudbook.build.sphinx_ext import pdf_name
     from fraudbook.data.claims import edition
+    from fraudbook.pipeline.sphinx_ext import pdf_name
 
     pdf = built_site / pdf_name(edition(), part)
     entries = contents_entries(pdf_build.assemble(built_site, "", "", "", part))

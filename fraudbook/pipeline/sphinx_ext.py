@@ -94,7 +94,7 @@ def _first_paragraph(body: str) -> str:
 
 
 def pdf_name(edition: str, part: str = "") -> str:
-    """A PDF's file name at the site's root (fraudbook.build.pdf writes it): the reading
+    """A PDF's file name at the site's root (fraudbook.pipeline.pdf writes it): the reading
     edition (`part` ""), or the reference edition (`part` "reference")."""
     from ..data.package import pdf_file
 
@@ -106,7 +106,7 @@ def pdf_name(edition: str, part: str = "") -> str:
 BLOCKING_OK = ("documentation_options.js",)
 CHARTS_JS = "fraudbook-charts.js"
 VEGA_JS = "vendor/vega-bundle.js"
-THEME_LOADER = "fraudbook-theme.js"  # placed by fraudbook.build.lighten, never by Sphinx
+THEME_LOADER = "fraudbook-theme.js"  # placed by fraudbook.pipeline.lighten, never by Sphinx
 
 
 # Extensions' files a page needs only when it holds what they style or drive: code blocks
@@ -188,7 +188,7 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         and "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
     ], 'class="fraudbook-chart"' in context.get("body", ""), _body_of(pagename, context))
     context["css_files"] = _light_css(context.get("css_files", []), _body_of(pagename, context))
-    # The two PDFs, linked from every page (fraudbook.build.pdf writes them beside the site).
+    # The two PDFs, linked from every page (fraudbook.pipeline.pdf writes them beside the site).
     if "pathto" in context and context.get("body"):
         from ..data.claims import edition
         from ..data.package import PDF_TITLES

@@ -27,6 +27,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..paths import COLUMNS_FILE
+
 if TYPE_CHECKING:  # only for the annotation: this module stays light to import
     from ..paths import Layout
     from .manifest import Run
@@ -35,7 +37,7 @@ if TYPE_CHECKING:  # only for the annotation: this module stays light to import
 # the pages that show that figure.
 ROW_ONLY = {"value", "low", "high", "note", "stated", "quote", "source_id"}
 ROW_KEYED = {"figures": "figure_id", "citations": "subject_id", "audit": "subject_id"}
-EXECUTOR = "fraudbook.build.execute"
+EXECUTOR = "fraudbook.pipeline.execute"
 
 
 def _hash_files(files: list[Path], name) -> str:
@@ -178,7 +180,9 @@ def run_digest(run: Run, layout: Layout, reads: dict | None, code: str | None = 
     for key in sorted((reads or {}).get("config", [])):
         h.update(f"config {key}:{config_value(layout.root, key)}".encode())
     if reads is None:
-        files = [p for p in layout.data.rglob("*") if p.is_file() and p.suffix != ".md"]
+        # Documentation is read by no page: prose, and the columns' descriptions.
+        files = [p for p in layout.data.rglob("*") if p.is_file() and p.suffix != ".md"
+                 and p.name != COLUMNS_FILE]
         h.update(_hash_files(files, lambda p: p.relative_to(layout.data).as_posix()).encode())
         return h.hexdigest()
     shown = set(reads.get("figures", []))

@@ -1,6 +1,6 @@
 """The book as two PDFs, printed by Debian's Chromium: a reading edition and a reference edition.
 
-`build_pdf(html_dir, ...)` runs after Jupyter Book, on the built site (fraudbook.build.site):
+`build_pdf(html_dir, ...)` runs after Jupyter Book, on the built site (fraudbook.pipeline.site):
 it follows the pages' "next" links from book/index.html (the table of contents' order) and
 sorts the pages into two editions: the reference edition holds the pages of REFERENCE_PAGES
 (the register of every figure, the sources, the changes, the downloads and how to cite),
@@ -67,7 +67,7 @@ html { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neu
   font-size: 10pt; line-height: 1.4; color: #111; }
 body { margin: 0; }
 a { color: #00366b; }
-/* A link to a page of the other edition is text (fraudbook.build.pdf._chapter): not blue. */
+/* A link to a page of the other edition is text (fraudbook.pipeline.pdf._chapter): not blue. */
 a:not([href]) { color: inherit; text-decoration: none; }
 h1 { font-size: 20pt; margin: 0 0 0.6em; }
 h2 { font-size: 14pt; margin: 1.2em 0 0.4em; }
@@ -125,7 +125,7 @@ PICTURE = re.compile(r'<picture>(?:(?!</picture>).)*?<img src="([^"]+)"[^>]*></p
 
 
 def inline_drawing(path: Path) -> str:
-    """A chart's drawing file (fraudbook.build.lighten) as inline SVG for the PDF."""
+    """A chart's drawing file (fraudbook.pipeline.lighten) as inline SVG for the PDF."""
     try:
         svg = path.read_text(encoding="utf-8")
     except OSError:

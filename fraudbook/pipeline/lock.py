@@ -17,8 +17,10 @@ import os
 import signal
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+
+import psutil
 
 from ..paths import Layout
 from .errors import BuildError
@@ -29,74 +31,50 @@ POLL_SECONDS = 0.2
 GRACE_SECONDS = 3.0
 
 
-# --- processes, read from /proc (Linux); elsewhere nothing is recorded ------------------------
+# --- processes (psutil: the same calls on every system it supports) ---------------------------
 
-def _stat(pid: int) -> tuple[int, int] | None:
-    """(parent pid, start time in clock ticks) of a live process, or None."""
+def _live(p: psutil.Process) -> float | None:
+    """The start time of a process that is still running, or None (gone, or a zombie: dead
+    already, only waiting for its parent to reap it)."""
     try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except (OSError, ValueError):
-        return None
-    # The command name (field 2) may hold spaces and parentheses: split after the last ')'.
-    rest = text[text.rfind(")") + 2:].split()
-    try:
-        if rest[0] == "Z":   # a zombie: dead already, only waiting to be reaped
+        if p.status() == psutil.STATUS_ZOMBIE:
             return None
-        return int(rest[1]), int(rest[19])
-    except (IndexError, ValueError):
+        return p.create_time()
+    except psutil.Error:
         return None
 
 
-def start_time(pid: int) -> int | None:
-    s = _stat(pid)
-    return s[1] if s else None
-
-
-def descendants(pid: int | None = None) -> dict[int, int]:
-    """Every live process below `pid` (default: this one): {pid: start time}."""
-    pid = os.getpid() if pid is None else pid
-    children: dict[int, list[int]] = {}
-    starts: dict[int, int] = {}
+def start_time(pid: int) -> float | None:
     try:
-        entries = os.listdir("/proc")
-    except OSError:
+        return _live(psutil.Process(pid))
+    except psutil.Error:
+        return None
+
+
+def descendants(pid: int | None = None) -> dict[int, float]:
+    """Every live process below `pid` (default: this one): {pid: start time}."""
+    try:
+        below = psutil.Process(os.getpid() if pid is None else pid).children(recursive=True)
+    except psutil.Error:
         return {}
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        s = _stat(int(entry))
-        if s:
-            children.setdefault(s[0], []).append(int(entry))
-            starts[int(entry)] = s[1]
-    out: dict[int, int] = {}
-    stack = list(children.get(pid, []))
-    while stack:
-        p = stack.pop()
-        if p in out or p not in starts:
-            continue
-        out[p] = starts[p]
-        stack.extend(children.get(p, []))
-    return out
+    return {p.pid: t for p in below if (t := _live(p)) is not None}
 
 
-def stop(processes: dict[int, int], grace: float = GRACE_SECONDS) -> list[int]:
+def stop(processes: dict[int, float], grace: float = GRACE_SECONDS) -> list[int]:
     """SIGTERM each (pid, start time) still alive as that same process, SIGKILL it after
-    `grace` seconds; returns the pids that were signalled."""
+    `grace` seconds; returns the pids that were signalled. (Not psutil.wait_procs: it waits
+    for a zombie grandchild to disappear, which only its parent can make happen.)"""
     alive = {p: t for p, t in processes.items() if p != os.getpid() and start_time(p) == t}
     for p in alive:
-        try:
+        with suppress(OSError):
             os.kill(p, signal.SIGTERM)
-        except OSError:
-            pass
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline and any(start_time(p) == t for p, t in alive.items()):
         time.sleep(0.05)
     for p, t in alive.items():
         if start_time(p) == t:
-            try:
+            with suppress(OSError):
                 os.kill(p, signal.SIGKILL)
-            except OSError:
-                pass
     return sorted(alive)
 
 
@@ -125,7 +103,7 @@ class ProcessRecord:
 
     def __init__(self, path: Path):
         self.path = path
-        self.seen: dict[int, int] = {}
+        self.seen: dict[int, float] = {}
         # Processes this one had before the build (a test runner's browser, say) are not the
         # build's: never recorded, never stopped.
         self.before = descendants()
@@ -138,8 +116,9 @@ class ProcessRecord:
 
     def _write(self) -> None:
         me = os.getpid()
-        lines = [f"owner {me} {start_time(me) or 0}"]
-        lines += [f"{p} {t}" for p, t in sorted(self.seen.items())]
+        # repr() of a float reads back as the same float, so a start time compares equal.
+        lines = [f"owner {me} {start_time(me)!r}"]
+        lines += [f"{p} {t!r}" for p, t in sorted(self.seen.items())]
         tmp = self.path.with_name(self.path.name + ".tmp")
         try:
             tmp.write_text("\n".join(lines) + "\n")
@@ -154,7 +133,7 @@ class ProcessRecord:
             self.seen.update(new)
             self._write()
 
-    def _new(self) -> dict[int, int]:
+    def _new(self) -> dict[int, float]:
         helpers = _helpers()
         return {p: t for p, t in descendants().items()
                 if self.before.get(p) != t and p not in helpers}
@@ -183,15 +162,15 @@ def reap_leftovers(layout: Layout, log=None) -> list[int]:
         lines = path.read_text().splitlines()
     except OSError:
         return []
-    recorded: dict[int, int] = {}
-    owner: tuple[int, int] | None = None
+    recorded: dict[int, float] = {}
+    owner: tuple[int, float] | None = None
     for line in lines:
         parts = line.split()
         try:
             if parts[0] == "owner":
-                owner = (int(parts[1]), int(parts[2]))
+                owner = (int(parts[1]), float(parts[2]))
             else:
-                recorded[int(parts[0])] = int(parts[1])
+                recorded[int(parts[0])] = float(parts[1])
         except (IndexError, ValueError):
             continue
     if owner and owner[0] != os.getpid() and start_time(owner[0]) == owner[1]:

@@ -1,6 +1,6 @@
 """After Jupyter Book: lighter pages, chart downloads and precompressed assets.
 
-Run by fraudbook.build.site on the freshly built site, before it is swapped in. Every step
+Run by fraudbook.pipeline.site on the freshly built site, before it is swapped in. Every step
 is idempotent (Sphinx rewrites only the pages that changed in its work directory, so a page
 may come through here twice).
 

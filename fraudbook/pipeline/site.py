@@ -31,7 +31,7 @@ def site_inputs(layout: Layout) -> list[Path]:
     files = [p for p in layout.book.rglob("*") if p.is_file()]
     files += [p for p in layout.static.rglob("*") if p.is_file() and "vendor" not in p.parts]
     files += [root / n for n in ("_config.yml", "_toc.yml", "requirements.txt") if (root / n).exists()]
-    # The data download is written into the site from data/ (fraudbook.build.release).
+    # The data download is written into the site from data/ (fraudbook.pipeline.release).
     files += sorted(p for p in layout.data.glob("*") if p.is_file())
     return files
 
@@ -59,7 +59,7 @@ def write_root_redirect(html_dir: Path, title: str) -> None:
 
 def finish_site(built: Path, layout: Layout, digest: str, log=print) -> None:
     """Lighter pages, chart downloads, the PDF edition, then .gz of the text assets
-    (fraudbook.build.lighten, fraudbook.build.pdf), on the built site before the swap."""
+    (fraudbook.pipeline.lighten, fraudbook.pipeline.pdf), on the built site before the swap."""
     from ..data import claims
     from . import lighten, pdf
 

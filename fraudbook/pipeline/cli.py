@@ -9,6 +9,8 @@
               (book/ untouched); --set name=value changes a parameter; --publish writes
               into book/ instead
     toc       write _toc.yml from runs.yml (--check: fail if it differs)
+    data-readme  write data/README.md's column tables from data/columns.csv (--check: fail
+              if they differ)
     freshness list every series and indicator by its newest point, the stale running
               totals and the searches older than the edition (where an update starts)
 
@@ -76,7 +78,7 @@ def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fraudbook", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["check", "execute", "site", "build", "run", "toc",
-                                                       "freshness"])
+                                                       "data-readme", "freshness"])
     parser.add_argument("name", nargs="?", help="with 'run': the run's name in runs.yml")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="with 'run': a parameter value (repeatable)")
@@ -88,7 +90,7 @@ def _main(argv: list[str] | None = None) -> int:
                         help="runs executed at once (default: FRAUDBOOK_JOBS or one per core)")
     parser.add_argument("--force", action="store_true",
                         help="execute every run and rebuild the site even if nothing changed")
-    parser.add_argument("--check", action="store_true", help="with 'toc': only compare")
+    parser.add_argument("--check", action="store_true", help="with 'toc' or 'data-readme': only compare")
     args = parser.parse_args(argv)
     if args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be 1 or more")
@@ -103,6 +105,8 @@ def _main(argv: list[str] | None = None) -> int:
         return steps.check(layout)
     if args.command == "toc":
         return steps.toc(layout, check_only=args.check)
+    if args.command == "data-readme":
+        return steps.data_readme(layout, check_only=args.check)
     if args.command == "freshness":
         return steps.freshness(layout)
     if args.command == "run":

@@ -125,10 +125,10 @@ def serving(directory: Path, port: int = 0, quiet: bool = True, gzip: bool = Fal
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m fraudbook.build.serve DIR PORT`: serve until interrupted."""
+    """`python -m fraudbook.pipeline.serve DIR PORT`: serve until interrupted."""
     argv = sys.argv[1:] if argv is None else argv
     if not argv or len(argv) > 2:
-        print("usage: python -m fraudbook.build.serve DIR [PORT]", file=sys.stderr)
+        print("usage: python -m fraudbook.pipeline.serve DIR [PORT]", file=sys.stderr)
         return 2
     directory = Path(argv[0])
     if not (directory / "index.html").is_file():

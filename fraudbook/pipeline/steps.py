@@ -1,6 +1,6 @@
 """The build's steps, in order (the build never leaves a half-made result):
 1. data/ is validated, and every run's parameters are checked, before anything executes;
-2. every run whose inputs changed executes into `_build/runs/` (fraudbook.build.execute);
+2. every run whose inputs changed executes into `_build/runs/` (fraudbook.pipeline.execute);
 3. only when all runs succeed are the executed notebooks published into book/, atomically;
 4. Jupyter Book renders into `_build/site/`, swapped into `_build/html` only on success.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 
+from ..data import columns
 from ..data.check import MAX_SHOWN
 from ..data.coverage import known_ids
 from ..data.load import DataError, load
@@ -57,6 +58,7 @@ def plan(layout: Layout | None = None) -> list[Run]:
     layout = layout or Layout.from_env()
     try:
         known = known_ids(load(layout.data))
+        columns.read(layout.data)   # the package's column descriptions, checked before any run
     except OSError as exc:  # a table that vanished or is a broken link between check and read
         name = exc.filename or layout.data
         raise BuildError(f"{one_line(layout.relative(name), 200)}: cannot be read "
@@ -282,4 +284,30 @@ def toc(layout: Layout, check_only: bool = False) -> int:
         print("wrote _toc.yml from runs.yml")
     else:
         print("_toc.yml is up to date")
+    return 0
+
+
+def data_readme(layout: Layout, check_only: bool = False) -> int:
+    """data/README.md's column tables, written from data/columns.csv (--check: only compare)."""
+    readme = layout.data / "README.md"
+    try:
+        current = readme.read_text(encoding="utf-8")
+        text = columns.readme_with_tables(current, columns.read(layout.data))
+    except OSError as exc:
+        report("DATA README FAILED", BuildError(f"{layout.relative(readme)}: cannot be read "
+                                                f"({exc.strerror or type(exc).__name__})"))
+        return 1
+    except FAILURES as exc:
+        report("DATA README FAILED", exc)
+        return 1
+    name = layout.relative(readme)
+    if current == text:
+        print(f"{name} matches {columns.FILE}")
+        return 0
+    if check_only:
+        print(f"{name} differs from {columns.FILE}: run `python -m fraudbook data-readme`",
+              file=sys.stderr)
+        return 1
+    readme.write_text(text, encoding="utf-8")
+    print(f"wrote the column tables of {name} from {columns.FILE}")
     return 0
