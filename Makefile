@@ -6,9 +6,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# Values given on the command line (NAME, PARAMS, JOBS, PORT) reach the commands as text: read
+# with $(value), single-quoted for the shell, never expanded by make; and not exported (make
+# expands a variable to put it in the environment: PARAMS='$(shell ...)' would run).
+unexport $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $v)),$v))
+quote = '$(subst ','"'"',$(value $(1)))'
 PORT ?= 8000
-JOBS ?=            # parallel runs (default: one per core)
-JOBS_FLAG := $(if $(strip $(JOBS)),--jobs $(strip $(JOBS)),)
+JOBS ?=
+JOBS_FLAG := $(if $(strip $(value JOBS)),--jobs $(call quote,JOBS),)
 PYTEST := $(PY) -m pytest
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
@@ -55,8 +60,8 @@ site:  ## render book/ into _build/html (no execution)
 # One run on demand, into scratch/NAME.ipynb and a preview scratch/NAME.html (book/ untouched):
 #   make run NAME=losses PARAMS="currency=EUR first_year=2021"
 run: $(STAMP)  ## one run into scratch/ with a preview page: NAME=losses PARAMS="currency=EUR"
-	test -n '$(subst ','"'"',$(value NAME))' || { echo "usage: make run NAME=<run in runs.yml> [PARAMS='name=value ...']" >&2; exit 2; }
-	$(PY) -m fraudbook run '$(subst ','"'"',$(value NAME))' --params '$(subst ','"'"',$(value PARAMS))'
+	test -n $(call quote,NAME) || { echo "usage: make run NAME=<run in runs.yml> [PARAMS='name=value ...']" >&2; exit 2; }
+	$(PY) -m fraudbook run $(call quote,NAME) --params $(call quote,PARAMS)
 
 check: $(STAMP)  ## validate data/ alone
 	$(PY) -m fraudbook check
@@ -87,7 +92,7 @@ test-fast: $(STAMP)  ## the quick loop (a few seconds): lint and the tests not m
 	$(PYTEST) tests -m "not slow" -q --ignore=tests/browser
 
 bench: $(STAMP)  ## build-speed benchmark in a temporary copy: prints a table
-	$(PY) benchmarks/bench.py $(if $(strip $(JOBS)),--jobs $(strip $(JOBS)),)
+	$(PY) benchmarks/bench.py $(JOBS_FLAG)
 
 site-report:  ## Lighthouse (mobile) on every page of the built site, served with gzip on 127.0.0.1
 	$(SYSTEM_DEPS) test
@@ -96,7 +101,7 @@ site-report:  ## Lighthouse (mobile) on every page of the built site, served wit
 
 serve:  ## serve the built site on 127.0.0.1 (PORT=8000)
 	test -f _build/html/index.html || { echo "no site yet: run 'make book' first" >&2; exit 1; }
-	$(PY) -m fraudbook.pipeline.serve _build/html $(PORT)
+	$(PY) -m fraudbook.pipeline.serve _build/html $(call quote,PORT)
 
 # pip-tools resolves pyproject.toml (the book's and the test tools' direct pins) into
 # requirements.txt with every transitive package pinned and hashed.

@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pytest
 
 from fraudbook.data import schema
+from fraudbook.paths import COLUMNS_FILE, DATA
 
 # A minimal dataset that passes every rule; tests change one cell and expect one problem.
 GOOD = {
@@ -166,4 +168,6 @@ def good_data(tmp_path) -> Path:
     folder.mkdir()
     for name, rows in GOOD.items():
         write_table(folder, name, [dict(r) for r in rows])
+    # The columns' descriptions are the real ones: they describe the schema, not the rows.
+    shutil.copyfile(DATA / COLUMNS_FILE, folder / COLUMNS_FILE)
     return folder

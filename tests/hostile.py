@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 from fraudbook.data import schema
+from fraudbook.paths import COLUMNS_FILE, DATA
 
 from .conftest import GOOD
 
@@ -43,6 +44,8 @@ def write_tables(folder: Path) -> Path:
         w.writeheader()
         w.writerows({c: r.get(c, "") for c in table.column_names} for r in _rows().get(table.name, []))
         (folder / table.file).write_text(buf.getvalue(), encoding="utf-8")
+    # The columns' descriptions are the real ones: they describe the schema, not the rows.
+    (folder / COLUMNS_FILE).write_bytes((DATA / COLUMNS_FILE).read_bytes())
     return folder
 
 

@@ -270,7 +270,10 @@ def test_makefile_run_hands_params_over_as_one_argument(tmp_path):
     echo = tmp_path / "echo.py"
     echo.write_text("import json, sys\nprint(json.dumps(sys.argv[1:]))\n")
     marker = tmp_path / "pwned"
-    params = f"highlight=[THA, VNM] x=`touch {marker}`;touch {marker} y=\"a b\" z=$HOME"
+    # Shell syntax, and make's own: a command-line variable is expanded by make where it is used
+    # and where make puts it in the environment, unless the Makefile prevents both.
+    params = (f"highlight=[THA, VNM] x=`touch {marker}`;touch {marker} y=\"a b\" z=$HOME "
+              f"w=$(shell touch {marker}) v=${{shell touch {marker}}}")
     out = subprocess.run(["make", "-s", "-o", ".venv/.installed-stamp", "run", f"PY={sys.executable} {echo}",
                           "NAME=lo'sses; touch " + str(marker), f"PARAMS={params}"],
                          cwd=root, capture_output=True, text=True, timeout=60)
@@ -278,6 +281,11 @@ def test_makefile_run_hands_params_over_as_one_argument(tmp_path):
     argv = json.loads(out.stdout.strip().splitlines()[-1])
     assert argv == ["-m", "fraudbook", "run", "lo'sses; touch " + str(marker), "--params", params]
     assert not marker.exists()
+    for target, variable in (("book", "JOBS"), ("test-fast", "JOBS"), ("serve", "PORT")):
+        out = subprocess.run(["make", "-n", "-o", ".venv/.installed-stamp", target,
+                              f"{variable}=$(shell touch {marker})"],
+                             cwd=root, capture_output=True, text=True, timeout=60)
+        assert not marker.exists(), f"make {target} {variable}=$(shell ...) ran the command"
 
 
 # --- interrupting and killing a build ------------------------------------------------------
@@ -576,3 +584,40 @@ def test_server_serves_the_site_only(tmp_path):
             status, body = get(base, path)
             assert status == 404, (path, status, body)
             assert "SECRET" not in body and "OUTSIDE" not in body and "[core]" not in body
+
+
+# --- a full disk ----------------------------------------------------------------------------
+
+def test_a_nearly_full_disk_stops_the_build_before_anything_runs(tree, capsys, monkeypatch):
+    from collections import namedtuple
+
+    from fraudbook.pipeline import system
+
+    runs(tree, ("ok", "ok", {}))
+    before = snapshot(tree)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(system.shutil, "disk_usage", lambda p: usage(10**10, 10**10 - 5 * 2**20, 5 * 2**20))
+    err = fails_cleanly(capsys, tree, before, "only 5 MB free on the disk holding _build",
+                        "FRAUDBOOK_BUILD_DIR", "nothing was executed", site=False)
+    assert len(err.strip().splitlines()) == 1, err
+
+
+def test_a_disk_that_fills_up_during_a_build_is_named_and_its_staging_removed(tree, capsys, monkeypatch):
+    import errno
+
+    from fraudbook.pipeline import execute
+
+    runs(tree, ("ok", "ok", {}))
+    before = snapshot(tree)
+    staging = Layout(tree).staging
+
+    def full(run, layout, inputs=None):
+        staging.mkdir(parents=True, exist_ok=True)
+        (staging / "ok.ipynb").write_text("half")
+        raise OSError(errno.ENOSPC, "No space left on device", str(staging / "ok.ipynb"))
+
+    monkeypatch.setattr(execute, "execute_run", full)
+    err = fails_cleanly(capsys, tree, before, "the disk filled up while writing _build/",
+                        "ok.ipynb", "staging folders were removed", site=False)
+    assert "INTERNAL ERROR" not in err and len(err.strip().splitlines()) == 1, err
+    assert not staging.exists()

@@ -334,3 +334,52 @@ def test_links_refuse_what_the_loader_would_refuse():
     assert escape.href("https://example.com/s?q=%3Cb%3E&a=1") == "https://example.com/s?q=%3Cb%3E&amp;a=1"
     with pytest.raises(ValueError):
         escape.href("http://example.com/a)<script>")
+
+
+# --- text that would become markup ------------------------------------------------------------
+
+@pytest.mark.parametrize("table, row, column", [
+    ("changes", 2, "reason"), ("geographies", 2, "name"), ("events", 2, "title"),
+    ("sources", 2, "title"), ("indicators", 2, "title"),
+])
+def test_a_line_break_in_any_text_cell_is_refused(data, table, row, column):
+    # A blank line inside a cell would end the HTML table the page shows it in; what follows
+    # would be read as MyST ({{ }} substitution, directives that include files).
+    payload = "Closed.\n\n```{literalinclude} /etc/passwd\n```\n{{ ''.__class__ }}"
+    edit(data, table, set_cell(table, row, column, payload))
+    one(data, table, row, column, "line break", "one line")
+
+
+def test_a_region_whose_country_is_not_a_code_is_refused(data):
+    import csv
+    import io
+
+    path = data / "geographies.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows.append({"code": "nowhere-sea", "name": "Nowhere Sea", "kind": "region",
+                 "country": "XXX", "iso2": ""})
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    one(data, "geographies", len(rows) + 1, "country", "'XXX' is not a code")
+
+
+def test_the_escaper_keeps_any_text_on_one_line_and_inert():
+    """Text built from several cells can still hold a line break: it must not become a blank
+    line of Markdown (which ends an HTML block) or open a fence or a directive."""
+    from markdown_it import MarkdownIt
+
+    from fraudbook.kit import escape
+
+    payload = "Closed.\r\n\n```{literalinclude} /etc/passwd\n```\n\n{{ 7*191919 }} $x$ :::{note}"
+    for text in (escape.html_text(payload), escape.md(payload), escape.breakable_urls(payload),
+                 escape.wrap_ids(payload)):
+        assert "\n" not in text and "\r" not in text
+    page = f'<table><tr><td>{escape.html_text(payload)}</td></tr></table>\n\nafter\n'
+    tokens = MarkdownIt("commonmark").parse(page)
+    assert [t.type for t in tokens][:1] == ["html_block"] and "literalinclude" in tokens[0].content
+    assert not any(t.type == "fence" for t in tokens)
+    md_tokens = MarkdownIt("commonmark").parse(f"Note: {escape.md(payload)}\n")
+    assert [t.type for t in md_tokens] == ["paragraph_open", "inline", "paragraph_close"]

@@ -134,6 +134,11 @@ def _check_cells(rows, table: schema.Table, file: str, out: _Collector) -> None:
                 if col.required:
                     out.add(file, n, col.name, "required value is empty")
                 continue
+            if "\n" in v or "\r" in v:
+                # One line per cell: a page shows cells inside HTML, where a blank line would
+                # end the table and let the rest be read as Markdown.
+                out.add(file, n, col.name, "holds a line break: write the value on one line")
+                continue
             if col.kind == "id" and not re.fullmatch(col.pattern, v):
                 out.add(file, n, col.name, f"{shown(v)} does not match the id pattern {col.pattern}")
             elif col.kind == "enum" and v not in col.choices:
@@ -467,6 +472,7 @@ def _check_conflicts(rows, file, known, out):
 
 def _check_geographies(rows, file, out):
     countries = {r["code"] for _, r in rows if r["kind"] == "country"}
+    codes = {r["code"] for _, r in rows}
     for n, r in rows:
         if r["kind"] == "country":
             if not re.fullmatch(r"[A-Z]{3}", r["code"]):
@@ -477,6 +483,9 @@ def _check_geographies(rows, file, out):
             out.add(file, n, "code", "three capitals are reserved for countries; use a lowercase slug")
         if r["kind"] == "area" and r["country"] not in countries:
             out.add(file, n, "country", f"an area needs a known country code, not '{r['country']}'")
+        elif r["country"] and r["country"] not in codes:
+            # The package declares this column a key of geographies.csv: hold every row to it.
+            out.add(file, n, "country", f"'{r['country']}' is not a code in this file")
 
 
 @dataclass

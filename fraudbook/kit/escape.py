@@ -26,14 +26,22 @@ def plain_text(fragment: str, tag_gap: str = "") -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", tag_gap, fragment))).strip()
 
 
+# A line break written as a character reference: the same character to the browser, but never
+# a blank line in the Markdown around it (a blank line ends a raw HTML block, and whatever
+# follows would be read as MyST: roles, directives, fences).
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
 def html_text(text) -> str:
-    """Text safe inside an HTML element or a quoted attribute."""
-    return html.escape("" if text is None else str(text), quote=True)
+    """Text safe inside an HTML element or a quoted attribute, on one line of the page's source."""
+    return _LINE_BREAK.sub("&#10;", html.escape("" if text is None else str(text), quote=True))
 
 
 def md(text) -> str:
-    """Text from the data made safe inside MyST Markdown: HTML escaped, Markdown inert."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape("" if text is None else str(text), quote=False))
+    """Text from the data made safe inside MyST Markdown: HTML escaped, Markdown inert, on one
+    line (a line break would let the next line open a block: a fence, a heading, a list)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape("" if text is None else str(text), quote=False))
+    return _LINE_BREAK.sub("&#10;", escaped)
 
 
 def href(url) -> str:

@@ -181,6 +181,11 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
     # system setting instead.
     if not context.get("default_mode"):
         context["default_mode"] = "auto"
+    # The theme puts these in the page as plain text of a heading (astext()), unescaped: a
+    # heading written from the data (a country's name) must stay text there too.
+    for key in ("pagetitle", "root_title"):
+        if isinstance(context.get(key), str):
+            context[key] = html.escape(context[key])
     scripts = context.get("script_files", [])
     context["script_files"] = _light_scripts(app, [
         s for s in scripts

@@ -20,7 +20,7 @@ from ..paths import LAST_BUILD, Layout
 from .errors import BuildError
 from .manifest import ManifestError, Run, read_manifest
 from .params import ParameterError
-from .system import require_site_programs
+from .system import disk_full, is_disk_full, require_site_programs, require_space
 
 # Every failure a person can fix; anything else is a bug in the package (an internal error).
 FAILURES = (FraudbookError,)
@@ -206,6 +206,11 @@ def run_one(name: str, overrides: list[str], publish_it: bool, layout: Layout, l
     except FAILURES as exc:
         report("RUN FAILED", exc)
         return 1
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        report("RUN FAILED", disk_full(exc, layout))
+        return 1
     except KeyboardInterrupt:
         print("RUN INTERRUPTED: book/ is unchanged", file=sys.stderr)
         return 130
@@ -224,6 +229,7 @@ def build(execute: bool = True, site: bool = True, layout: Layout | None = None,
     try:
         if site:
             require_site_programs()
+        require_space(layout)
         runs = plan(layout)
         log(f"data valid; {len(runs)} run(s) planned")
         with build_lock(layout, log=log):
@@ -238,6 +244,11 @@ def build(execute: bool = True, site: bool = True, layout: Layout | None = None,
                 (layout.build / LAST_BUILD).write_text(build_fingerprint(layout.root))
     except FAILURES as exc:
         report("BUILD FAILED", exc)
+        return 1
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        report("BUILD FAILED", disk_full(exc, layout))
         return 1
     except KeyboardInterrupt:
         print("BUILD INTERRUPTED: book/ and the site are as they were before this build",

@@ -27,7 +27,14 @@ def test_our_pages_are_valid_html(built_site: Path):
     assert not shown, "\n".join(shown[:30])
 
 
-MARKUP = '<img src=x onerror="window.__pwned=1"><b class="injected">bold</b>'
+# HTML, a script end tag, MyST substitution (Jinja), dollar math, roles and directives that
+# read files of the machine: each must reach the page as the text it is.
+MARKUP = ('<img src=x onerror="window.__pwned=1"><b class="injected">bold</b>'
+          '</script><script>window.__pwned=2</script>'
+          " {{ 7*191919 }} $x^2$ {download}`/etc/hostname` {eval-rst}`.. raw:: html :file: /etc/passwd`"
+          " ```{literalinclude} /etc/passwd``` :::{note} x ::: [link](javascript:window.__pwned=3)")
+JINJA_RESULT = str(7 * 191919)
+MACHINE_FILE = "root:x:0:0"   # what /etc/passwd would put on a page
 # Every text column that pages show: each gets the markup appended in the hostile copy. URLs
 # cannot carry raw markup (the loader refuses it; tests/test_hostile_data.py), so every URL
 # becomes a valid one with percent-encoded markup and a query string that needs escaping.
@@ -83,6 +90,9 @@ def test_markup_in_the_data_shows_as_text_on_every_page(hostile_site, browser):
         for html_file in sorted((hostile_site / "book").rglob("*.html")):
             path = html_file.relative_to(hostile_site).as_posix()
             page = browser.new_page()
+            outside = []
+            page.on("request", lambda r, seen=outside: seen.append(r.url)
+                    if not r.url.startswith((base, "data:", "blob:")) else None)
             page.goto(f"{base}/{path}", wait_until="load")
             page.wait_for_function(
                 "[...document.querySelectorAll('div.fraudbook-chart')].every(d => d.dataset.drawn)",
@@ -102,11 +112,23 @@ def test_markup_in_the_data_shows_as_text_on_every_page(hostile_site, browser):
             if page.locator("b.injected").count():
                 problems.append(f"{path}: markup from the data was rendered")
             if page.evaluate("window.__pwned") is not None:
-                problems.append(f"{path}: an event handler from the data ran")
+                problems.append(f"{path}: an event handler or a script from the data ran")
+            text = page.content()
+            if JINJA_RESULT in text:
+                problems.append(f"{path}: a {{{{ }}}} expression from the data was evaluated")
+            if MACHINE_FILE in text:
+                problems.append(f"{path}: a file of the machine reached the page")
+            if "mathjax" in text.lower():
+                problems.append(f"{path}: a $ from the data made the page load MathJax")
+            if outside:
+                problems.append(f"{path}: requests left the site: {outside[:3]}")
             page.close()
     assert not problems, "\n".join(problems)
     index = (hostile_site / "book" / "index.html").read_text(encoding="utf-8")
     assert "&lt;b class=" in index, "the markup is not shown as text on the landing page"
+    for f in [*hostile_site.rglob("*.html"), *hostile_site.rglob("*.txt")]:
+        assert MACHINE_FILE not in f.read_text(encoding="utf-8", errors="replace"), f
+    assert not [p for p in hostile_site.rglob("*") if p.name in ("passwd", "hostname")]
     for name in ("sources.html", "register.html", "register-earlier.html"):
         listed = (hostile_site / "book" / name).read_text(encoding="utf-8")
         assert "<script>alert(1)" not in listed, name
