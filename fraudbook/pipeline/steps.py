@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from ..data import columns
 from ..data.check import MAX_SHOWN
@@ -51,6 +53,31 @@ def report(prefix: str, exc: BaseException) -> None:
         lines = str(exc).split("\n")
     for i, line in enumerate(lines):
         print(f"{prefix}: {one_line(line)}" if i == 0 else one_line(line), file=sys.stderr)
+
+
+@dataclass
+class Outcome:
+    code: int = 0
+
+
+@contextmanager
+def reported(what: str, unchanged: str, layout: Layout):
+    """A command's failures as one message and an exit code in `outcome.code`: 1 for what a
+    person can fix (a full disk too, named, its staging removed), 130 for Ctrl-C."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except FAILURES as exc:
+        report(f"{what} FAILED", exc)
+        outcome.code = 1
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        report(f"{what} FAILED", disk_full(exc, layout))
+        outcome.code = 1
+    except KeyboardInterrupt:
+        print(f"{what} INTERRUPTED: {unchanged}", file=sys.stderr)
+        outcome.code = 130
 
 
 def plan(layout: Layout | None = None) -> list[Run]:
@@ -170,7 +197,7 @@ def run_one(name: str, overrides: list[str], publish_it: bool, layout: Layout, l
     from .lock import build_lock
     from .publish import publish_files
 
-    try:
+    with reported("RUN", "book/ is unchanged", layout) as outcome:
         overrides = list(overrides) + (split_params(params_text) if params_text else [])
         runs = {r.name: r for r in plan(layout)}
         if name not in runs:
@@ -203,18 +230,7 @@ def run_one(name: str, overrides: list[str], publish_it: bool, layout: Layout, l
                 page = write_preview(scratch, layout)
                 log(f"wrote {layout.relative(scratch)} and the preview {layout.relative(page)} "
                     f"({result.seconds:.1f} s); book/ is unchanged")
-    except FAILURES as exc:
-        report("RUN FAILED", exc)
-        return 1
-    except OSError as exc:
-        if not is_disk_full(exc):
-            raise
-        report("RUN FAILED", disk_full(exc, layout))
-        return 1
-    except KeyboardInterrupt:
-        print("RUN INTERRUPTED: book/ is unchanged", file=sys.stderr)
-        return 130
-    return 0
+    return outcome.code
 
 
 def build(execute: bool = True, site: bool = True, layout: Layout | None = None, log=print,
@@ -226,7 +242,8 @@ def build(execute: bool = True, site: bool = True, layout: Layout | None = None,
     from .site import build_site
 
     layout = layout or Layout.from_env()
-    try:
+    with reported("BUILD", "book/ and the site are as they were before this build",
+                  layout) as outcome:
         if site:
             require_site_programs()
         require_space(layout)
@@ -242,19 +259,7 @@ def build(execute: bool = True, site: bool = True, layout: Layout | None = None,
                 from .digest import build_fingerprint
 
                 (layout.build / LAST_BUILD).write_text(build_fingerprint(layout.root))
-    except FAILURES as exc:
-        report("BUILD FAILED", exc)
-        return 1
-    except OSError as exc:
-        if not is_disk_full(exc):
-            raise
-        report("BUILD FAILED", disk_full(exc, layout))
-        return 1
-    except KeyboardInterrupt:
-        print("BUILD INTERRUPTED: book/ and the site are as they were before this build",
-              file=sys.stderr)
-        return 130
-    return 0
+    return outcome.code
 
 
 def freshness(layout: Layout, today=None) -> int:
