@@ -11,13 +11,17 @@ target="${1:-test}"
 case "$target" in book|test) ;; *) echo "usage: $0 [book|test]" >&2; exit 2 ;; esac
 # What is missing, found by looking for the programs and files themselves (run again after
 # apt-get, so that "installed" is said only of what is there).
+chromium="${FRAUDBOOK_CHROMIUM:-/usr/bin/chromium}"
+font="${FRAUDBOOK_CJK_FONT:-/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc}"
 missing() {
   need=()
   command -v make >/dev/null || need+=(make)
   python3 -c "import venv, ensurepip" 2>/dev/null || need+=(python3-venv)
-  [ -x "${FRAUDBOOK_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
-  # The font the site's and the PDFs' font stacks name for Chinese (fraudbook.build.system).
-  [ -e "${FRAUDBOOK_CJK_FONT:-/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc}" ] || need+=(fonts-noto-cjk)
+  # Chromium counts as there only when it starts (a leftover wrapper without its browser
+  # does not print the PDFs).
+  { [ -x "$chromium" ] && "$chromium" --version >/dev/null 2>&1; } || need+=(chromium)
+  # The font the site's and the PDFs' font stacks name for Chinese (fraudbook.pipeline.system).
+  [ -e "$font" ] || need+=(fonts-noto-cjk)
   if [ "$target" = test ]; then
     command -v npm >/dev/null || need+=(nodejs npm)
     command -v java >/dev/null || need+=(default-jre-headless)
@@ -31,12 +35,21 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 2
 fi
 echo "installing system packages that make $target needs: ${need[*]}"
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+       --no-install-recommends "${need[@]}"; } >"$log" 2>&1; then
+  echo "apt-get could not install ${need[*]}; its last lines:" >&2
+  tail -n 5 "$log" | sed 's/^/  /' >&2
+  exit 1
+fi
 wanted=("${need[@]}")
 missing
 if [ ${#need[@]} -ne 0 ]; then
   echo "apt-get did not install: ${need[*]}" >&2
+  # A path given in the environment is the user's choice: apt-get cannot put a program there.
+  [ -n "${FRAUDBOOK_CHROMIUM:-}" ] && echo "  FRAUDBOOK_CHROMIUM is set to $chromium: point it at a Chromium that starts, or unset it" >&2
+  [ -n "${FRAUDBOOK_CJK_FONT:-}" ] && echo "  FRAUDBOOK_CJK_FONT is set to $font: point it at the font, or unset it" >&2
   exit 1
 fi
 echo "installed: ${wanted[*]}"

@@ -213,6 +213,61 @@ def test_template_that_is_not_a_notebook(tree, capsys):
     fails_cleanly(capsys, tree, snapshot(tree), "broken.ipynb, line 2", "not a notebook")
 
 
+def _with_prose(tree, template_markdown="", prose=None):
+    """The ok run plus the prose page book/about.md in the toc; `template_markdown` becomes a
+    Markdown cell of the ok template, `prose` the text of book/about.md."""
+    if template_markdown:
+        path = tree / "notebooks" / "ok.ipynb"
+        nb = json.loads(path.read_text())
+        nb["cells"].append({"cell_type": "markdown", "id": "prose", "metadata": {},
+                            "source": template_markdown})
+        path.write_text(json.dumps(nb))
+    if prose is not None:
+        (tree / "book" / "about.md").write_text(prose)
+    (tree / "runs.yml").write_text(OK_RUN + "toc:\n  - caption: All\n    pages: [book/about.md]\n")
+
+
+@pytest.mark.parametrize("markdown,where,words", [
+    ("See {doc}`nowhere` first.", "notebooks/ok.ipynb, cell 4, line 1", "{doc}`nowhere`"),
+    ("Intro.\nSee {doc}`the list <../elsewhere>`.", "notebooks/ok.ipynb, cell 4, line 2", "<../elsewhere>"),
+    ("See [the list](missing.md#top).", "notebooks/ok.ipynb, cell 4, line 1", "(missing.md#top)"),
+])
+def test_a_link_to_no_page_in_a_template_stops_the_build_before_any_run(tree, capsys, markdown, where, words):
+    _with_prose(tree, template_markdown=markdown)
+    fails_cleanly(capsys, tree, snapshot(tree), where, words, "leads to no page of the book")
+
+
+def test_a_link_to_no_page_in_a_prose_page_stops_the_build_before_any_run(tree, capsys):
+    _with_prose(tree, prose="# About\n\nRead {doc}`ok`, then {doc}`/book/gone`.\n")
+    err = fails_cleanly(capsys, tree, snapshot(tree), "book/about.md, line 3", "{doc}`/book/gone`")
+    assert "{doc}`ok`" not in err, "a link to a real page was reported"
+
+
+def test_links_to_real_pages_pass(tree):
+    from fraudbook.pipeline.steps import plan
+
+    _with_prose(tree, template_markdown="See {doc}`about` and [it](about.md).",
+                prose="See {doc}`ok` and {doc}`this page </book/ok>`.\n")
+    assert [r.name for r in plan(Layout(tree))] == ["ok"]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".rst"])
+def test_a_run_whose_page_collides_with_a_prose_file_stops_before_any_run(tree, capsys, suffix):
+    (tree / "book" / f"ok{suffix}").write_text("# Also ok\n")
+    (tree / "runs.yml").write_text(manifest_text(OK_RUN))
+    fails_cleanly(capsys, tree, snapshot(tree), "run 'ok'", f"book/ok{suffix}", "would both be the page")
+
+
+@pytest.mark.parametrize("entry", ["book/../README.md", "book/sub/about.md", "/etc/about.md",
+                                   "book/linked.md"])
+def test_a_toc_page_outside_book_is_refused(tree, capsys, entry):
+    (tree / "README.md").write_text("# Read me\n")
+    (tree / "outside.md").write_text("# Outside\n")
+    (tree / "book" / "linked.md").symlink_to(tree / "outside.md")
+    (tree / "runs.yml").write_text(OK_RUN + f"toc:\n  - caption: All\n    pages: ['{entry}']\n")
+    fails_cleanly(capsys, tree, snapshot(tree), "toc part 1", "no prose page", "inside the repository")
+
+
 def test_utf8_bom_in_manifest_is_accepted(tree):
     from fraudbook.pipeline.manifest import read_manifest
 

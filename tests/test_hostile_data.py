@@ -105,10 +105,30 @@ def test_row_with_trailing_comma(data):
     one(data, "places", 2, None, "malformed row", "trailing comma")
 
 
-def test_mis_cased_column_name(data):
+def test_mis_cased_column_name_is_one_problem(data):
     edit(data, "geographies", replace("code,name", "Code,name"))
-    one(data, "geographies", 1, "Code", "unknown column", "did you mean 'code'")
-    one(data, "geographies", 1, "code", "missing column")
+    one(data, "geographies", 1, "Code", "unknown column", "lowercase", "rename the column 'code'")
+    assert len(validate(data)[1]) == 1, "a renamed column also reported as missing"
+
+
+@pytest.mark.parametrize("table,old,new", [
+    ("figures", "geography", "geograhpy"),
+    ("sources", "source_id", "sourceid"),
+    ("citations", "subject_id", "subject"),
+])
+def test_a_mistyped_column_is_one_message_not_a_cascade(data, table, old, new):
+    # Every reference to the table's ids would otherwise be "unknown", row after row.
+    edit(data, table, lambda b: b.replace(old.encode(), new.encode(), 1))
+    problems = validate(data)[1]
+    assert len(problems) == 1, [str(p) for p in problems]
+    assert problems[0].column == new and f"'{old}'" in problems[0].reason
+
+
+def test_a_file_without_its_header_is_one_message(data):
+    edit(data, "sources", lambda b: b.split(b"\n", 1)[1])
+    problems = validate(data)[1]
+    assert len(problems) == 1, [str(p) for p in problems]
+    assert "not this table's header" in problems[0].reason and "source_id,title," in problems[0].reason
 
 
 @pytest.mark.parametrize("char,words", [
@@ -133,11 +153,44 @@ def test_unclosed_quote_names_the_row_where_it_starts(data):
     one(data, "places", 2, None, "never ends")
 
 
-@pytest.mark.parametrize("length,words", [(2_500, "2,500 characters long"), (200_000, "field limit")])
-def test_value_of_unbounded_length(data, length, words):
+@pytest.mark.parametrize("length", [2_500, 200_000, 1_000_000])
+def test_value_of_unbounded_length_names_its_column(data, length):
+    # Past the csv module's own field limit (131,072) too: the column is still named.
     edit(data, "sources", set_cell("sources", 2, "note", "x" * length))
-    found = problems_in(data, "sources")
-    assert any(p.row == 2 and words in p.reason for p in found), [str(p) for p in found]
+    one(data, "sources", 2, "note", f"{length:,} characters long")
+    import csv
+    assert csv.field_size_limit() == 131_072, "the csv module's limit was left changed"
+
+
+def test_a_table_linked_out_of_the_data_folder_is_refused_unread(data, tmp_path):
+    outside = tmp_path / "secret.csv"
+    outside.write_text("code,name\nTOP,secret words\n", encoding="utf-8")
+    (data / "places.csv").unlink()
+    (data / "places.csv").symlink_to(outside)
+    problems = validate(data)[1]
+    assert [(p.file.endswith("places.csv"), p.row) for p in problems] == [(True, None)]
+    assert "symbolic link leading out of the data folder" in problems[0].reason
+    assert "secret" not in str(problems[0])
+
+
+def test_a_table_linked_inside_the_data_folder_is_read(data):
+    (data / "copy").mkdir()
+    (data / "places.csv").rename(data / "copy" / "places.csv")
+    (data / "places.csv").symlink_to(data / "copy" / "places.csv")
+    assert validate(data)[1] == []
+
+
+@pytest.mark.parametrize("char,name", [("\u041e", "CYRILLIC CAPITAL LETTER O"),
+                                       ("\u0399", "GREEK CAPITAL LETTER IOTA")])
+def test_a_look_alike_character_in_a_reference_is_named_by_code_point(data, char, name):
+    import csv
+    import io
+    rows = list(csv.DictReader(io.StringIO((data / "citations.csv").read_text())))
+    sid = rows[0]["subject_id"]
+    letter = next(c for c in sid if c.isalpha() and c.isupper())
+    edit(data, "citations", set_cell("citations", 2, "subject_id", sid.replace(letter, char, 1)))
+    p = one(data, "citations", 2, "subject_id", "unknown")
+    assert f"U+{ord(char):04X} {name}" in p.reason and "not an ASCII letter" in p.reason
 
 
 def test_table_that_is_a_folder(data):

@@ -30,12 +30,14 @@ def test_the_build_names_a_missing_browser_and_builds_nothing(tmp_path):
     assert {p: p.stat().st_mtime_ns for p in (ROOT / "book").iterdir()} == book
 
 
-def _script(tmp_path: Path, uid: int, target: str, env_extra: dict) -> subprocess.CompletedProcess:
-    """scripts/system-deps.sh with `id -u` answering `uid`, and apt-get recorded, never run."""
+def _script(tmp_path: Path, uid: int, target: str, env_extra: dict,
+            apt: str = "") -> subprocess.CompletedProcess:
+    """scripts/system-deps.sh with `id -u` answering `uid`, and apt-get recorded, never run
+    (`apt`: more lines of the fake apt-get)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     (bin_dir / "id").write_text(f"#!/bin/sh\necho {uid}\n")
-    (bin_dir / "apt-get").write_text(f"#!/bin/sh\necho \"$@\" >> {tmp_path / 'apt.log'}\n")
+    (bin_dir / "apt-get").write_text(f"#!/bin/sh\necho \"$@\" >> {tmp_path / 'apt.log'}\n{apt}")
     for f in bin_dir.iterdir():
         f.chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", **env_extra}
@@ -70,3 +72,22 @@ def test_nothing_missing_is_silent(tmp_path):
     font.write_text("")
     out = _script(tmp_path, 1000, "book", {"FRAUDBOOK_CHROMIUM": str(browser), "FRAUDBOOK_CJK_FONT": str(font)})
     assert out.returncode == 0 and out.stdout == out.stderr == ""
+
+
+def test_a_browser_that_does_not_start_counts_as_missing(tmp_path):
+    # A leftover wrapper whose browser is gone: "installed" would be a lie.
+    browser = tmp_path / "chromium"
+    browser.write_text("#!/bin/sh\necho 'chromium: not found' >&2\nexit 127\n")
+    browser.chmod(0o755)
+    font = tmp_path / "font.ttc"
+    font.write_text("")
+    out = _script(tmp_path, 1000, "book", {"FRAUDBOOK_CHROMIUM": str(browser), "FRAUDBOOK_CJK_FONT": str(font)})
+    assert out.returncode == 2 and "missing (chromium)" in out.stderr
+
+
+def test_a_failing_apt_get_is_named_with_its_own_last_lines(tmp_path):
+    out = _script(tmp_path, 0, "book", {"FRAUDBOOK_CHROMIUM": str(tmp_path / "none")},
+                  apt="echo 'E: Unable to locate package chromium' >&2\nexit 100\n")
+    assert out.returncode == 1 and "installed:" not in out.stdout
+    assert out.stderr.splitlines()[:2] == ["apt-get could not install chromium; its last lines:",
+                                           "  E: Unable to locate package chromium"]

@@ -21,6 +21,7 @@ from ..errors import FraudbookError
 from ..paths import DATA, relative
 from . import schema
 from .numbers import SCALES, states_number
+from .read import read_table, shown, shown_id
 
 # What a URL in the data may look like: http(s), no spaces, quotes, brackets or angle
 # brackets (they could end a Markdown link or an HTML attribute early). The kit's escaper
@@ -108,22 +109,21 @@ class _Collector:
         self.problems.append(Problem(file, row, column, reason))
 
 
-def _read_rows(path: Path, table: schema.Table, out: _Collector) -> list[tuple[int, dict]]:
-    """Rows of one CSV as (row number, {column: text}); structural problems go to `out`."""
+def _read_rows(path: Path, table: schema.Table, out: _Collector,
+               within: Path) -> tuple[list[tuple[int, dict]], bool]:
+    """Rows of one CSV as (row number, {column: text}) and whether the whole file was read;
+    structural problems go to `out`."""
     # The reading itself (encodings, byte order marks, NUL bytes, quoting, field counts and
     # lengths) lives in fraudbook.data.read; this adds what it found to the problems.
-    from .read import read_table
-
     name = relative(path)
-    found = read_table(path, table.column_names)
+    found = read_table(path, table.column_names, within=within)
     for row, column, reason in found.problems:
         out.add(name, row, column, reason)
-    return found.rows
+    return found.rows, found.complete
 
 
 def _check_cells(rows, table: schema.Table, file: str, out: _Collector) -> None:
     from .numbers import parse_cell_number
-    from .read import shown
 
     seen: dict[str, int] = {}
     folded: dict[str, tuple[int, str]] = {}
@@ -140,7 +140,7 @@ def _check_cells(rows, table: schema.Table, file: str, out: _Collector) -> None:
                 out.add(file, n, col.name, "holds a line break: write the value on one line")
                 continue
             if col.kind == "id" and not re.fullmatch(col.pattern, v):
-                out.add(file, n, col.name, f"{shown(v)} does not match the id pattern {col.pattern}")
+                out.add(file, n, col.name, f"{shown_id(v)} does not match the id pattern {col.pattern}")
             elif col.kind == "enum" and v not in col.choices:
                 out.add(file, n, col.name, f"{shown(v)} is not one of: {', '.join(c or '(empty)' for c in col.choices)}")
             elif col.kind == "number":
@@ -222,9 +222,9 @@ def _check_order(file, n, out, start_col, start, end_col, end):
 def _unknown_indicator(name: str, indicators) -> str:
     close = difflib.get_close_matches(name, list(indicators), n=3, cutoff=0.6)
     if close:
-        return (f"unknown indicator '{name}'; did you mean {', '.join(repr(c) for c in close)}? "
+        return (f"unknown indicator {shown_id(name)}; did you mean {', '.join(repr(c) for c in close)}? "
                 "If it measures something new, add it to data/indicators.csv")
-    return f"unknown indicator '{name}' (add it to data/indicators.csv)"
+    return f"unknown indicator {shown_id(name)} (add it to data/indicators.csv)"
 
 
 def _check_figures(rows, file, known, indicators, out: _Collector) -> None:
@@ -236,9 +236,9 @@ def _check_figures(rows, file, known, indicators, out: _Collector) -> None:
             out.add(file, n, "unit", f"unit '{r['unit']}' differs from indicator '{r['indicator']}' unit '{ind['unit']}'")
         for code in filter(None, (c.strip() for c in r["geography"].split(";"))):
             if code not in known["geographies"]:
-                out.add(file, n, "geography", f"unknown geography code '{code}' (add it to data/geographies.csv)")
+                out.add(file, n, "geography", f"unknown geography code {shown_id(code)} (add it to data/geographies.csv)")
         if r["partner"] and r["partner"] not in known["geographies"]:
-            out.add(file, n, "partner", f"unknown geography code '{r['partner']}'")
+            out.add(file, n, "partner", f"unknown geography code {shown_id(r['partner'])}")
         if r["unit"] == "money":
             if not re.fullmatch(r"[A-Z]{3}", r["currency"]):
                 out.add(file, n, "currency", "a money figure needs an ISO 4217 currency code (e.g. USD)")
@@ -307,9 +307,9 @@ def _check_events(rows, file, known, out):
     for n, r in rows:
         for code in filter(None, (c.strip() for c in r["countries"].split(";"))):
             if code not in known["countries"]:
-                out.add(file, n, "countries", f"unknown country code '{code}' (use ISO 3166-1 alpha-3 codes listed in data/geographies.csv)")
+                out.add(file, n, "countries", f"unknown country code {shown_id(code)} (use ISO 3166-1 alpha-3 codes listed in data/geographies.csv)")
         if r["place_id"] and r["place_id"] not in known["places"]:
-            out.add(file, n, "place_id", f"unknown place '{r['place_id']}' (add it to data/places.csv)")
+            out.add(file, n, "place_id", f"unknown place {shown_id(r['place_id'])} (add it to data/places.csv)")
         _check_order(file, n, out, "date", r["date"], "end_date", r["end_date"])
 
 
@@ -339,10 +339,10 @@ def _check_citations(rows, file, known, figures, events, out, subject_files):
         else:
             pairs[pair] = n
         if sid and fig is None and ev is None:
-            out.add(file, n, "subject_id", f"unknown figure or event '{sid}' (a figure_id of "
+            out.add(file, n, "subject_id", f"unknown figure or event {shown_id(sid)} (a figure_id of "
                     "data/figures.csv or an event_id of data/events.csv)")
         if r["source_id"] and r["source_id"] not in known["sources"]:
-            out.add(file, n, "source_id", f"unknown source '{r['source_id']}' (add it to data/sources.csv)")
+            out.add(file, n, "source_id", f"unknown source {shown_id(r['source_id'])} (add it to data/sources.csv)")
         if r["role"] == "primary" and sid:
             primaries.setdefault(sid, []).append(n)
         if r["stated"] and r["quote"] and r["stated"] not in r["quote"]:
@@ -353,17 +353,17 @@ def _check_citations(rows, file, known, figures, events, out, subject_files):
             out.add(file, n, "stated", "a figure's citation needs the words of the quote that "
                     "state it")
             continue
-        for c, target, shown in _figure_numbers(fig):
+        for c, target, as_written in _figure_numbers(fig):
             if states_number(r["stated"], target):
                 continue
             if r["role"] == "primary":
                 where = ("it appears elsewhere in the quote, not in the stated words"
                          if states_number(r["quote"], target) else "nor in the quote")
-                out.add(file, n, "stated", f"the figure's {c} {shown} is not a number of the "
+                out.add(file, n, "stated", f"the figure's {c} {as_written} is not a number of the "
                         f"stated words '{r['stated']}' ({where})")
             else:
                 out.add(file, n, "stated", f"a corroborating citation must state the figure's "
-                        f"{c} {shown}; '{r['stated']}' does not. If the source gives another "
+                        f"{c} {as_written}; '{r['stated']}' does not. If the source gives another "
                         "number, make it a figure of its own and record the disagreement in "
                         "data/conflicts.csv")
     for sid, ns in primaries.items():
@@ -401,7 +401,7 @@ def _check_changes(rows, file, known, out):
                 out.add(file, n, "new", f"a merged figure names the figure that holds it now; "
                         f"'{r['new']}' is not a figure_id")
         elif sid and sid not in subjects:
-            out.add(file, n, "subject_id", f"unknown figure or event '{sid}'")
+            out.add(file, n, "subject_id", f"unknown figure or event {shown_id(sid)}")
         if kind in ("corrected", "re-sourced") and not r["field"]:
             out.add(file, n, "field", f"a '{kind}' change names the field it changed")
 
@@ -412,7 +412,7 @@ def _check_audit(rows, file, known, out, subject_files):
         sid = r["subject_id"]
         seen.add(sid)
         if sid and sid not in known["figures"] | known["events"]:
-            out.add(file, n, "subject_id", f"unknown figure or event '{sid}'")
+            out.add(file, n, "subject_id", f"unknown figure or event {shown_id(sid)}")
     for kind in ("figure", "event"):
         sfile, sn = subject_files[kind]
         for sid in known[f"{kind}s"]:
@@ -423,9 +423,9 @@ def _check_audit(rows, file, known, out, subject_files):
 def _check_places(rows, file, known, out):
     for n, r in rows:
         if r["country"] and r["country"] not in known["countries"]:
-            out.add(file, n, "country", f"unknown country code '{r['country']}'")
+            out.add(file, n, "country", f"unknown country code {shown_id(r['country'])}")
         if r["source_id"] and r["source_id"] not in known["sources"]:
-            out.add(file, n, "source_id", f"unknown source '{r['source_id']}'")
+            out.add(file, n, "source_id", f"unknown source {shown_id(r['source_id'])}")
         for c, lim in (("lat", 90), ("lon", 180)):
             v = _num(r[c])
             if v is not None and not -lim <= v <= lim:
@@ -435,7 +435,7 @@ def _check_places(rows, file, known, out):
 def _check_fx_rates(rows, file, known, out):
     for n, r in rows:
         if r["source_id"] and r["source_id"] not in known["sources"]:
-            out.add(file, n, "source_id", f"unknown source '{r['source_id']}'")
+            out.add(file, n, "source_id", f"unknown source {shown_id(r['source_id'])}")
         rate = _num(r["per_usd"])
         if rate is not None and rate <= 0:
             out.add(file, n, "per_usd", f"rate {rate:g} must be above zero")
@@ -465,7 +465,7 @@ def _check_conflicts(rows, file, known, out):
             if fid not in known["figures"]:
                 moved = known.get("merged", {}).get(fid)
                 hint = f" (merged into '{moved}', see data/changes.csv)" if moved else ""
-                out.add(file, n, "figure_ids", f"unknown figure '{fid}'{hint}")
+                out.add(file, n, "figure_ids", f"unknown figure {shown_id(fid)}{hint}")
         if r["book_uses"] and r["book_uses"] not in ids:
             out.add(file, n, "book_uses", f"'{r['book_uses']}' is not one of the conflicting figures")
 
@@ -542,10 +542,17 @@ def validate(data_dir: Path | None = None) -> tuple[dict[str, list[tuple[int, di
     data_dir = Path(data_dir) if data_dir else DATA
     out = _Collector()
     rows: dict[str, list[tuple[int, dict]]] = {}
+    unread = []
     for table in schema.TABLES:
         path = data_dir / table.file
-        rows[table.name] = _read_rows(path, table, out)
+        rows[table.name], complete = _read_rows(path, table, out, data_dir)
         _check_cells(rows[table.name], table, relative(path), out)
+        if not complete:
+            unread.append(table.name)
+    if unread:
+        # One cause, one message: with a table unread (a bad header, an unclosed quote), every
+        # reference to its ids would be reported as unknown; those are checked once it reads.
+        return rows, out.problems
     geos = {r["code"]: r for _, r in rows["geographies"]}
     known = {
         "sources": {r["source_id"] for _, r in rows["sources"]},

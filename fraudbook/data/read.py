@@ -18,8 +18,10 @@ Text from the file is only ever shown through `shown()`: escaped, bounded, on on
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 # The longest value a cell may hold (the longest in data/ is about 700 characters).
@@ -53,6 +55,19 @@ def shown(text, limit: int = 60) -> str:
     return f"'{printable(text, limit)}'"
 
 
+def shown_id(text, limit: int = 60) -> str:
+    """An id quoted for a message, with its first character outside ASCII named by code point:
+    ids are ASCII, and a Cyrillic 'О' prints exactly like a Latin 'O'."""
+    s = str(text)
+    odd = next(((i, ch) for i, ch in enumerate(s, 1) if not ch.isascii()), None)
+    if odd is None:
+        return shown(s, limit)
+    i, ch = odd
+    name = unicodedata.name(ch, "")
+    return (f"{shown(s, limit)} (character {i} is U+{ord(ch):04X}{' ' + name if name else ''}, "
+            "not an ASCII letter: retype it)")
+
+
 def bad_character(value: str) -> tuple[int, str] | None:
     """The first character a value may not hold, as (position from 1, description), or None.
 
@@ -81,12 +96,20 @@ class Table:
         self.rows: list[tuple[int, dict]] = []
         self.problems: list[tuple[int | None, str | None, str]] = []
         self._dropped = 0
+        # False when reading stopped before the end (no usable header, an unclosed quote, a
+        # file that cannot be read): the table's ids are then unknown to the other tables.
+        self.complete = True
 
     def add(self, row: int | None, column: str | None, reason: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append((row, column, reason))
         else:
             self._dropped += 1
+
+    def stopped(self) -> Table:
+        """The table as far as it was read, marked incomplete."""
+        self.complete = False
+        return self.finish()
 
     def finish(self) -> Table:
         if self._dropped:
@@ -127,9 +150,16 @@ def decode(raw: bytes, out: Table) -> str | None:
 
 
 def _header_problems(header: list[str], expected: list[str], out: Table) -> bool:
-    """Check the header against the schema's columns; True when the rows can be read."""
-    ok = True
+    """Check the header against the schema's columns; True when the rows can be read.
+
+    A renamed or mistyped column is one problem, not an unknown and a missing one."""
     lower = {c.lower(): c for c in expected}
+    if header and not {h.lower() for h in header} & set(lower):
+        out.add(1, None, f"the first row is not this table's header (none of its names is a "
+                         f"column); the header is: {','.join(expected)}")
+        return False
+    ok = True
+    missing = [c for c in expected if c not in header]
     seen: set[str] = set()
     for i, name in enumerate(header, 1):
         if not name:
@@ -144,22 +174,38 @@ def _header_problems(header: list[str], expected: list[str], out: Table) -> bool
                                         "retype the name")
             ok = False
         elif name not in expected:
-            hint = f" (did you mean '{lower[name.lower()]}'? names are lowercase)" \
-                if name.lower() in lower else ""
-            out.add(1, printable(name), "unknown column (add it to fraudbook/data/schema.py "
-                                        f"and data/README.md, or remove it){hint}")
+            close = lower.get(name.lower()) if name.lower() in lower else next(
+                iter(difflib.get_close_matches(name, missing, n=1, cutoff=0.75)), None)
+            if close in missing:
+                missing.remove(close)   # reported here, as the name this one stands for
+                why = ("column names are lowercase" if close.lower() == name.lower()
+                       else f"is it '{close}' mistyped? The table has no '{close}'")
+                out.add(1, printable(name), f"unknown column; {why}: rename the column '{close}'")
+            else:
+                out.add(1, printable(name), "unknown column (add it to fraudbook/data/schema.py, "
+                                            "data/columns.csv and data/README.md, or remove it)")
             ok = False
         if name in seen:
             out.add(1, printable(name), "the column name appears twice in the header")
             ok = False
         seen.add(name)
-    # Normalised names of what the header holds, so that a mistyped name is reported once
-    # as unknown and the expected one as missing.
-    for c in expected:
-        if c not in header:
-            out.add(1, c, "missing column")
-            ok = False
+    for c in missing:
+        out.add(1, c, "missing column")
+        ok = False
     return ok
+
+
+@contextmanager
+def _field_limit(limit: int):
+    """Let the csv module read fields up to `limit` characters (its own limit, 131,072, would
+    stop the file without naming the column); a longer cell is then refused by our own
+    MAX_FIELD check, with its column. The setting is the module's, so it is put back."""
+    before = csv.field_size_limit()
+    csv.field_size_limit(max(before, limit))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 def _check_record(n: int, record: list[str], header: list[str], out: Table) -> dict | None:
@@ -195,58 +241,66 @@ def _check_record(n: int, record: list[str], header: list[str], out: Table) -> d
     return {h: v.strip() for h, v in zip(header, record, strict=True)}
 
 
-def read_table(path: Path, expected: list[str]) -> Table:
-    """Rows of one CSV as (row number, {column: text}), and every problem found reading it."""
+def read_table(path: Path, expected: list[str], within: Path | None = None) -> Table:
+    """Rows of one CSV as (row number, {column: text}), and every problem found reading it.
+
+    With `within`, a file that resolves outside that folder (a symbolic link leading out of
+    the data) is refused unread: its text would be echoed into messages and pages."""
     out = Table()
     try:
+        if within is not None and path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(Path(within).resolve()):
+                out.add(None, None, "is a symbolic link leading out of the data folder; a table "
+                                    "must be a file inside it")
+                return out.stopped()
         size = path.stat().st_size
         if size > MAX_BYTES:
             out.add(None, None, f"file is {size:,} bytes; a table may hold at most {MAX_BYTES:,}")
-            return out.finish()
+            return out.stopped()
         raw = path.read_bytes()
     except FileNotFoundError:
         out.add(None, None, "file is missing")
-        return out.finish()
+        return out.stopped()
     except OSError as exc:
         out.add(None, None, f"cannot be read ({exc.strerror or type(exc).__name__})")
-        return out.finish()
+        return out.stopped()
     text = decode(raw, out)
     if text is None:
-        return out.finish()
+        return out.stopped()
     if not text.strip():
         out.add(None, None, "file is empty (expected a header row and records)")
-        return out.finish()
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    n = 0
-    header: list[str] | None = None
-    while True:
-        n += 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            reason = str(exc)
-            if "unexpected end of data" in reason:
-                reason = "a quoted value that starts in this row never ends (an unclosed \" ?)"
-            elif "field larger than field limit" in reason:
-                reason = (f"a value is longer than the field limit; the limit is {MAX_FIELD:,} "
-                          "characters (an unclosed quote?)")
-            elif "expected after" in reason:
-                reason = ("text follows a closing double quote; inside a quoted value write a "
-                          'double quote as ""')
-            out.add(n, None, f"malformed CSV: {reason}")
-            if header is None or "never ends" in reason or "field limit" in reason:
+        return out.stopped()
+    with _field_limit(len(text) + 1):
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        n = 0
+        header: list[str] | None = None
+        while True:
+            n += 1
+            try:
+                record = next(reader)
+            except StopIteration:
                 break
-            continue
-        if header is None:
-            header = [h.strip() for h in record]
-            if not _header_problems(header, expected, out):
-                return out.finish()
-            continue
-        row = _check_record(n, record, header, out)
-        if row is not None:
-            out.rows.append((n, row))
+            except csv.Error as exc:
+                reason = str(exc)
+                if "unexpected end of data" in reason:
+                    reason = "a quoted value that starts in this row never ends (an unclosed \" ?)"
+                elif "expected after" in reason:
+                    reason = ("text follows a closing double quote; inside a quoted value write a "
+                              'double quote as ""')
+                out.add(n, None, f"malformed CSV: {reason}")
+                if header is None or "never ends" in reason:
+                    out.complete = False
+                    break
+                continue
+            if header is None:
+                header = [h.strip() for h in record]
+                if not _header_problems(header, expected, out):
+                    return out.stopped()
+                continue
+            row = _check_record(n, record, header, out)
+            if row is not None:
+                out.rows.append((n, row))
     if header is not None and not out.rows and not out.problems:
         out.add(None, None, "file has a header but no records")
     return out.finish()

@@ -95,9 +95,10 @@ def plan(layout: Layout | None = None) -> list[Run]:
     cell_timeout()   # the build's settings are checked before anything executes, too
     default_jobs()
     runs = read_manifest(layout.manifest, known=known, root=layout.root)
-    from .toc import check_toc
+    from .references import check_references
+    from .toc import check_toc, pages
 
-    check_toc(runs, layout)
+    check_references(runs, pages(check_toc(runs, layout)), layout)
     return runs
 
 

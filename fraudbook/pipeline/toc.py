@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from ..kit.dates import short_repr
 from ..paths import Layout
 from .manifest import ManifestError, Run, load_yaml
 
@@ -31,7 +32,28 @@ def _file(run: Run) -> str:
     return Path(run.output).with_suffix("").as_posix()
 
 
+# A prose page: a Markdown file directly in book/, named like a run's page.
+PROSE = re.compile(r"book/[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+
+
+def _prose_file(item: str, layout: Layout) -> bool:
+    """True when `item` names a Markdown file of book/ itself (as written and as resolved: a
+    '..' or a symbolic link leading out of book/ is refused)."""
+    if len(item) > 120 or not PROSE.fullmatch(item):
+        return False
+    try:
+        path = (layout.root / item).resolve()
+        return path.is_file() and path.parent == (layout.root / "book").resolve()
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
 def render_toc(runs: list[Run], layout: Layout) -> str:
+    return HEADER + yaml.safe_dump(toc_tree(runs, layout), sort_keys=False, allow_unicode=True)
+
+
+def toc_tree(runs: list[Run], layout: Layout) -> dict:
+    """The _toc.yml structure: parts, their pages and sections, every run placed once."""
     doc = load_yaml(layout.manifest)  # the manifest's one guarded reader (size, duplicates, lines)
     doc = doc if isinstance(doc, dict) else {}
     parts = doc.get("toc")
@@ -52,8 +74,9 @@ def render_toc(runs: list[Run], layout: Layout) -> str:
                 sections, item = item.get("sections"), item["page"]
             item = str(item)
             if item.endswith(".md"):
-                if not (layout.root / item).is_file() or not item.startswith("book/"):
-                    raise ManifestError(f"{where}, {at}: no prose page '{item[:80]}' in book/")
+                if not _prose_file(item, layout):
+                    raise ManifestError(f"{where}, {at}: no prose page {short_repr(item, 80)} in "
+                                        "book/ (a book/<name>.md file, inside the repository)")
                 files = [item[:-3]]
             else:
                 pat = _pattern(item)
@@ -78,13 +101,29 @@ def render_toc(runs: list[Run], layout: Layout) -> str:
     missing = [r.name for r in runs if r.name not in placed]
     if missing:
         raise ManifestError(f"{where}: run(s) {', '.join(missing)} are not placed in 'toc'")
-    return HEADER + yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)
+    return toc
 
 
-def check_toc(runs: list[Run], layout: Layout, log=print) -> None:
-    """Write _toc.yml from runs.yml when it differs (the build calls this before executing)."""
-    text = render_toc(runs, layout)
+def pages(tree: dict) -> list[str]:
+    """Every page of a toc tree (its root first), as document names such as book/losses."""
+    out = [tree["root"]]
+
+    def walk(entries):
+        for e in entries:
+            out.append(e["file"])
+            walk(e.get("sections", []))
+    for part in tree["parts"]:
+        walk(part["chapters"])
+    return out
+
+
+def check_toc(runs: list[Run], layout: Layout, log=print) -> dict:
+    """Write _toc.yml from runs.yml when it differs (the build calls this before executing);
+    the toc tree."""
+    tree = toc_tree(runs, layout)
+    text = HEADER + yaml.safe_dump(tree, sort_keys=False, allow_unicode=True)
     current = layout.toc.read_text(encoding="utf-8") if layout.toc.exists() else ""
     if current != text:
         layout.toc.write_text(text, encoding="utf-8")
         log("wrote _toc.yml from runs.yml")
+    return tree
