@@ -10,7 +10,7 @@ import pytest
 
 from fraudbook.chapters import changes as ch
 from fraudbook.data import schema
-from fraudbook.kit import words
+from fraudbook.kit import ledger, words
 
 
 @pytest.fixture(scope="module")
@@ -73,14 +73,14 @@ def test_no_column_name_or_internal_word_reaches_the_page(ds, md):
 
 def test_every_field_a_change_can_name_has_words():
     fields = {c.name for t in (schema.FIGURES, schema.EVENTS) for c in t.columns} - {"figure_id", "event_id"}
-    assert sorted(fields - set(ch.FIELD_WORDS)) == []
+    assert sorted(fields - set(ledger.FIELD_WORDS)) == []
 
 
 def test_values_are_put_into_words(ds):
-    assert ch.value_words("period_end", "2023-08-29", ds) == "29 Aug 2023"
-    assert ch.value_words("qualifier", "more_than", ds) == "more than"
-    assert ch.value_words("note", "", ds) == "nothing"
-    assert ch.value_words("note", "Checked against P-ABC-01.", ds) == ch.UNSHOWN
-    assert ch.value_words("note", f"See ({ds.conflicts.index[0]}).", ds) == ch.UNSHOWN
+    assert ledger.value_words("period_end", "2023-08-29", ds) == "29 Aug 2023"
+    assert ledger.value_words("qualifier", "more_than", ds) == "more than"
+    assert ledger.value_words("note", "", ds) == "nothing"
+    assert ledger.value_words("note", "Checked against P-ABC-01.", ds) == ledger.UNSHOWN
+    assert ledger.value_words("note", f"See ({ds.conflicts.index[0]}).", ds) == ledger.UNSHOWN
     sid = ds.sources.index[0]
-    assert sid not in ch.value_words("source_id", sid, ds)
+    assert sid not in ledger.value_words("source_id", sid, ds)

@@ -127,7 +127,10 @@ def test_figure_block_puts_the_country_in_the_label(monkeypatch):
     glued = {}
     monkeypatch.setattr(page, "_glue", lambda name, obj: glued.__setitem__(name, obj))
     rows = pd.DataFrame([{"publisher": "P", "date_published": "2024-01-02", "a": "x"}])
-    md = page.figure_block("cp-mmr-events", object(), caption="Caption.", sources=rows,
+    import altair as alt
+
+    chart = alt.Chart(pd.DataFrame({"a": [1]})).mark_point()
+    md = page.figure_block("cp-mmr-events", chart, caption="Caption.", sources=rows,
                            data=rows, columns={"a": "A"})
     assert md.startswith("```{glue:figure} cp-mmr-events\n:name: fig-cp-mmr-events\n")
     assert "{glue:md}`cp-mmr-events-sources`" in md and "```{glue} cp-mmr-events-data" in md

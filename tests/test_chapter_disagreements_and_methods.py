@@ -13,8 +13,9 @@ from fraudbook.chapters import disagreements as ev
 from fraudbook.chapters import register as rg
 from fraudbook.chapters import sources as so
 from fraudbook.data import bibliography, claims
-from fraudbook.data.load import load, split_list
-from fraudbook.kit import names, page, qualifiers, words
+from fraudbook.data.load import load
+from fraudbook.data.values import split_list
+from fraudbook.kit import evidence, names, page, qualifiers, words
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +141,10 @@ def test_real_myawaddy_conflict_draws_people_with_floors(real):
 def test_section_markdown_labels_the_heading_and_places_the_glued_parts(monkeypatch):
     monkeypatch.setattr(page, "_glue", lambda name, obj: None)
     rows = pd.DataFrame([{"publisher": "FBI", "date_published": "2021-03-17", "a": "x"}])
-    block = page.figure_block("disagreements-ic3-2020-total", object(), caption="On one scale.",
+    import altair as alt
+
+    chart = alt.Chart(pd.DataFrame({"a": [1]})).mark_point()
+    block = page.figure_block("disagreements-ic3-2020-total", chart, caption="On one scale.",
                               sources=rows, data=rows, columns={"a": "A"})
     md = ev.section_markdown("ic3-2020-total", "FBI *IC3* losses", "disagreements", block)
     lines = md.splitlines()
@@ -258,7 +262,7 @@ def test_register_rows_show_a_label_a_link_and_every_citation_not_the_id(real):
     reg = rg.register(real, book="The Book", accessed="26 Nov 2026").set_index("figure_id")
     row = reg.loc["UNODC-01"]
     # The figure's name is the link to its own row.
-    assert row["figure_html"].startswith('<a href="#figure-UNODC-01"><strong>')
+    assert row["figure_html"].startswith('<a href="indicator-unodc-victim-losses-esea.html#figure-UNODC-01"><strong>')
     for col in ("figure_html", "source_cell", "cite_html"):
         assert "UNODC-01" not in _visible(row[col])
     title = real.figure("UNODC-01")["indicator_title"]
@@ -271,7 +275,7 @@ def test_register_rows_show_a_label_a_link_and_every_citation_not_the_id(real):
     assert cells[1].startswith("also reported by <a href=")
     assert ">copy of official text</span>" in cells[0] and ">secondary</span>" in cells[1]
     assert "<q " in cells[0]
-    assert "<q " not in rg.citations_html(real, "UNODC-01", show_quotes=False)
+    assert "<q " not in evidence.citations_html(real, "UNODC-01", show_quotes=False)
     # Disagreements are named by their topic, not their id.
     assert "UNODC estimate of yearly losses" in _visible(row["source_cell"])
     assert "unodc-regional-losses" not in _visible(row["source_cell"])

@@ -10,7 +10,8 @@ import shutil
 import pytest
 
 from fraudbook.data import columns, package, schema
-from fraudbook.data.load import DataError, load
+from fraudbook.data.load import load
+from fraudbook.data.rules import DataError
 from fraudbook.paths import DATA
 
 

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from fraudbook.data import schema
-from fraudbook.data.load import validate
 from fraudbook.data.numbers import SCALES, numbers_in
+from fraudbook.data.rules import validate
 from fraudbook.paths import DATA
 
 

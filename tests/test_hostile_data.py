@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-from fraudbook.data.load import load, validate
+from fraudbook.data.load import load
 from fraudbook.data.numbers import parse_cell_number
+from fraudbook.data.rules import validate
 
 from .hostile import write_tables
 from .test_hostile_build import fails_cleanly, runs, snapshot, tree  # noqa: F401 - fixture

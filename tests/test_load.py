@@ -8,7 +8,9 @@ import pytest
 
 from fraudbook.data import schema
 from fraudbook.data.check import main as check_main
-from fraudbook.data.load import DataError, load, strength, validate
+from fraudbook.data.load import load
+from fraudbook.data.rules import DataError, validate
+from fraudbook.data.values import strength
 
 from .conftest import GOOD, write_table
 

@@ -43,3 +43,11 @@ def test_states_number(text, value):
 ])
 def test_does_not_state_other_numbers(text, value):
     assert not states_number(text, value), numbers_in(text)
+
+
+def test_a_value_times_its_scale_is_exact():
+    from fraudbook.data.numbers import factor, scaled
+
+    assert scaled("4.1", "billion") == 4_100_000_000 and scaled(16.6, "billion") == 16_600_000_000
+    assert scaled("0.35", "million") == 350_000 and scaled("2.5", "") == 2.5
+    assert factor(None) == factor(float("nan")) == factor("") == 1.0 and factor("thousand") == 1e3

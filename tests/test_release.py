@@ -171,14 +171,29 @@ def test_the_kit_uses_the_data_layers_one_rule():
 def test_chart_data_links_a_file_beside_the_page_and_carries_the_csv():
     df = pd.DataFrame({"who": ["=cmd|' /C calc'!A0", "Myanmar"], "n": [1.0, 2.5]})
     out = page.chart_data(df, {"who": "Who", "n": "Number"}, "The data", "my-chart.csv")
-    bundle, meta = out._repr_mimebundle_()
-    assert list(bundle) == ["text/html"]  # no output myst-nb would not know how to show
+    from IPython.core.formatters import DisplayFormatter
+
+    bundle, _ = DisplayFormatter().format(out)
+    assert set(bundle) == {"text/html", "text/plain"}  # nothing myst-nb would not know how to show
     assert "data:" not in bundle["text/html"]
     assert 'href="downloads/my-chart.csv"' in bundle["text/html"]
-    carried = meta[page.CSV_MIME]
-    assert carried["path"] == "downloads/my-chart.csv"
-    rows = list(csv.reader(io.StringIO(carried["csv"])))
+    rows = list(csv.reader(io.StringIO(out.csv)))
     assert rows[0] == ["Who", "Number"] and rows[1][0].startswith("'=") and rows[2] == ["Myanmar", "2.5"]
+
+
+def test_a_figure_records_its_csv_in_the_pages_record_of_charts(tmp_path, monkeypatch):
+    import altair as alt
+
+    from fraudbook.kit import reads
+
+    monkeypatch.setenv(reads.ENV, str(tmp_path / "reads.json"))
+    monkeypatch.setattr(reads, "_charts", {})
+    monkeypatch.setattr(page, "_glue", lambda name, obj: None)
+    rows = pd.DataFrame([{"publisher": "FBI", "date_published": "2021-03-17", "who": "x"}])
+    page.figure_block("my-chart", alt.Chart(rows).mark_point(), caption="C.", sources=rows,
+                      data=rows, columns={"who": "Who"})
+    record = json.loads((tmp_path / "reads.json").read_text())["charts"]["my-chart"]
+    assert record["csv"].splitlines()[0] == "Who" and record["sources"] == ["FBI, 17 Mar 2021"]
 
 
 def test_chart_data_gives_each_figures_numbers_qualifier_and_source_url(ds):
@@ -195,18 +210,17 @@ def test_chart_data_gives_each_figures_numbers_qualifier_and_source_url(ds):
 
 
 def _notebook_with(path: Path, downloads: dict[str, str]) -> None:
-    outputs = [{"output_type": "display_data", "metadata": {page.CSV_MIME: {"path": p, "csv": t}},
-                "data": {"application/papermill.record/text/html": "<p>x</p>"}}
-               for p, t in downloads.items()]
-    nb = {"cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": outputs,
-                     "execution_count": 1}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    """An executed page whose record of charts holds these CSVs, by chart key."""
+    charts = {key: {"csv": text} for key, text in downloads.items()}
+    nb = {"cells": [], "metadata": {"fraudbook": {"reads": {"charts": charts}}}, "nbformat": 4,
+          "nbformat_minor": 5}
     path.write_text(json.dumps(nb), encoding="utf-8")
 
 
 def test_the_build_writes_each_chart_csv_beside_its_page(tmp_path):
     root = tmp_path / "root"
     (root / "book").mkdir(parents=True)
-    _notebook_with(root / "book" / "losses.ipynb", {"downloads/losses-a.csv": "A\n1\n"})
+    _notebook_with(root / "book" / "losses.ipynb", {"losses-a": "A\n1\n"})
     html = tmp_path / "html"
     gone = html / "book" / "downloads" / "removed-chart.csv"
     gone.parent.mkdir(parents=True)
@@ -216,12 +230,13 @@ def test_the_build_writes_each_chart_csv_beside_its_page(tmp_path):
     assert not gone.exists()
 
 
-def test_a_chart_download_may_not_name_a_path_outside_downloads(tmp_path):
+@pytest.mark.parametrize("key", ["../../evil", "a/b", "UPPER", ""])
+def test_a_chart_download_may_not_name_a_path_outside_downloads(tmp_path, key):
     from fraudbook.pipeline.errors import BuildError
 
     nb = tmp_path / "p.ipynb"
-    _notebook_with(nb, {"../../evil.csv": "x"})
-    with pytest.raises(BuildError, match="downloads/<chart>.csv"):
+    _notebook_with(nb, {key: "x"})
+    with pytest.raises(BuildError, match="expected a chart key"):
         chart_downloads(nb)
 
 
@@ -280,7 +295,7 @@ def test_newest_source_date_of_a_pages_figures(ds):
     fid = ds.citations["subject_id"].value_counts().index[0]  # a figure or event with several sources
     dates = [ds.sources.loc[s, "date_published"] for s in ds.citations[ds.citations["subject_id"] == fid]["source_id"]]
     dates = [d for d in dates if isinstance(d, str) and d]
-    from fraudbook.data.load import date_bounds
+    from fraudbook.data.values import date_bounds
 
     assert newest_source_date([fid]) == max(dates, key=lambda d: (date_bounds(d)[0], len(d)))
     assert newest_source_date([]) is None
@@ -311,7 +326,7 @@ def test_the_footer_links_downloads_relative_to_the_page_and_dates_the_newest_so
 def test_a_page_of_events_or_of_sources_dates_its_newest_source_too(tmp_path, ds):
     from types import SimpleNamespace
 
-    from fraudbook.data.load import date_bounds
+    from fraudbook.data.values import date_bounds
     from fraudbook.pipeline import sphinx_ext
 
     event = ds.events.index[0]

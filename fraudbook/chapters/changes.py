@@ -11,36 +11,17 @@ id is shown: fields and values are put into words here.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from ..data.load import Dataset, blank
-from ..kit import page, qualifiers, reads
+from ..data.load import Dataset
+from ..data.values import blank
+from ..kit import page, reads
 from ..kit import words as text
 from ..kit.dates import when
 from ..kit.escape import href, html_text
+from ..kit.ledger import KIND_WORDS, KINDS, anchor, field_words, source_words, value_words
 from ..kit.names import names
 
-KINDS = ("corrected", "re-sourced", "merged", "withdrawn", "added")
-KIND_WORDS = {  # (one, several)
-    "added": ("addition", "additions"), "corrected": ("correction", "corrections"),
-    "re-sourced": ("re-sourcing", "re-sourcings"), "merged": ("merge", "merges"),
-    "withdrawn": ("withdrawal", "withdrawals"),
-}
-# The fields of figures and events as a reader names them.
-FIELD_WORDS = {
-    "indicator": "what is counted", "value": "the number", "low": "the low end of the range",
-    "high": "the high end of the range", "qualifier": "how the number is stated",
-    "scale": "the scale", "unit": "the unit", "currency": "the currency",
-    "period": "the kind of period", "period_start": "the start of the period",
-    "period_end": "the end of the period", "geography": "the place", "partner": "the partner",
-    "provisional": "whether it is provisional", "note": "the note", "date": "the date",
-    "end_date": "the end date", "kind": "the kind of event", "title": "the title",
-    "countries": "the countries", "place_id": "the place", "description": "the description",
-    "source_id": "the source that stands first",
-}
-DATE_FIELDS = ("period_start", "period_end", "date", "end_date")
 MEASURE_WORDS = {
     "victim_losses": "money lost by victims", "criminal_revenue": "criminal revenue",
     "survey_extrapolation": "estimates from surveys", "share": "shares", "rate": "rates",
@@ -52,10 +33,6 @@ EVENT_KIND_WORDS = {
     "statement": "statements", "sanction": "sanctions", "seizure": "seizures",
     "verdict": "verdicts", "execution": "executions",
 }
-
-
-def anchor(change_id: str) -> str:
-    return f"change-{change_id}"
 
 
 def editions(changes: pd.DataFrame) -> pd.DataFrame:
@@ -77,70 +54,6 @@ def counts_sentence(row) -> str:
     from ..kit.names import join
 
     return join(parts, "no changes")
-
-
-def field_words(field: str) -> str:
-    return FIELD_WORDS.get(field, field.replace("_", " "))
-
-
-# Words of the book's working notes that readers never see (data/README.md "Words readers see").
-INTERNAL = re.compile(r"\bseed\b|\baudit\b|\bP-[A-Z0-9]+-[A-Z0-9-]+|\b[\w-]+\.csv\b|"
-                      r"\b[a-z]+_[a-z_]+\b|figures-[ab]\b", re.I)
-TEXT_FIELDS = ("note", "description", "title")
-UNSHOWN = "a wording that named the book's internal working notes"
-
-
-def readable(value: str, ds: Dataset) -> str:
-    """Free text from the ledger with ids replaced by labels; UNSHOWN where internal words
-    remain (an old note may have carried them: that is often why it was corrected)."""
-    out = text.without_ids(value, text.id_labels(ds.sources, ds.indicators))
-    ids = (set(ds.figures.index) | set(ds.events.index) | set(ds.changes["subject_id"])
-           | set(ds.conflicts.index) | set(ds.places.index) | set(ds.sources.index))
-    if INTERNAL.search(out) or any(re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", out)
-                                   for i in ids if i):
-        return UNSHOWN
-    return f"\u201c{out}\u201d"
-
-
-def value_words(field: str, value, ds: Dataset) -> str:
-    """A field's old or new value as a reader reads it."""
-    if blank(value):
-        return "nothing"
-    v = str(value)
-    if field in TEXT_FIELDS:
-        return readable(v, ds)
-    if field in DATE_FIELDS:
-        try:
-            return when(v)
-        except ValueError:
-            return v
-    if field == "qualifier":
-        return qualifiers.WORDS.get(v, "").strip() or {"exact": "exactly as stated",
-                                                       "range": "a range",
-                                                       "unquantified": "in words"}.get(v, v)
-    if field == "indicator":
-        return str(ds.indicators.loc[v, "title"]) if v in ds.indicators.index else v.replace("_", " ")
-    if field == "place_id":
-        return str(ds.places.loc[v, "name"]) if v in ds.places.index else v.replace("-", " ")
-    if field in ("geography", "countries", "partner"):
-        try:
-            return names(v, ds.geographies)
-        except KeyError:
-            return v
-    if field == "source_id":
-        return source_words(v, ds)
-    if field == "period":
-        return {"annual": "a year", "span": "a stretch of time", "cumulative": "a running total",
-                "as_of": "a count at a date", "on_date": "a single day"}.get(v, v)
-    return v
-
-
-def source_words(source_id: str, ds: Dataset) -> str:
-    if source_id not in ds.sources.index:
-        return "a source no longer listed"
-    s = ds.sources.loc[source_id]
-    label = text.source_label(s)
-    return f"{s['title']} ({label})"
 
 
 def source_html(source_id: str, ds: Dataset) -> str:

@@ -15,8 +15,8 @@ import altair as alt
 import pandas as pd
 
 from ..data.coverage import codes, parent_country
-from ..data.load import blank, date_bounds
-from ..data.numbers import SCALES
+from ..data.numbers import factor
+from ..data.values import blank, date_bounds
 from ..kit import charts, qualifiers, tables
 from ..kit import words as text
 from ..kit.escape import html_text, md
@@ -215,7 +215,7 @@ def value_chart_rows(figures: pd.DataFrame, unit: str, currency: str | None = No
         rows = rows[rows["period"].isin(periods)]
     if unit == "money":
         rows = rows[rows["measures"] != "rate"]
-    scale = [1.0 if blank(s) else SCALES[s] for s in rows["scale"]]
+    scale = [factor(s) for s in rows["scale"]]
     rows["plot_value"] = rows["value"] * scale
     rows["plot_low"] = rows["low"] * scale
     rows["plot_high"] = rows["high"] * scale

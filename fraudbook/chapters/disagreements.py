@@ -12,8 +12,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..data.load import Dataset, blank, split_list
+from ..data import numbers
+from ..data.load import Dataset
 from ..data.numbers import SCALES
+from ..data.values import blank, split_list
 from ..kit import charts, escape, page, qualifiers
 from ..kit import words as text
 from ..kit.escape import html_text
@@ -117,7 +119,7 @@ def dot_data(figs: pd.DataFrame) -> pd.DataFrame | None:
         return None
     if q["unit"].iloc[0] == "money" and q["currency"].nunique() != 1:
         return None
-    factor = q["scale"].map(lambda s: 1.0 if blank(s) else SCALES[s])
+    factor = q["scale"].map(numbers.factor)
     raw = pd.concat([q["value"] * factor, q["low"] * factor, q["high"] * factor])
     div, word = _divisor(float(raw.max()))
     q["x"] = q["value"] * factor / div

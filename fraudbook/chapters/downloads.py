@@ -13,6 +13,8 @@ import pandas as pd
 
 from ..data import package, schema
 from ..data.load import Dataset
+from ..kit import citations
+from ..kit.citations import release_date  # noqa: F401 (the template reads the edition's date with it)
 from ..kit.dates import when  # noqa: F401 (the template writes dates with it)
 from ..kit.escape import html_text
 
@@ -23,12 +25,6 @@ TO_ROOT = "../"
 def links(edition: str) -> dict[str, str]:
     """Every download's address relative to this page."""
     return {k: TO_ROOT + v for k, v in package.release_files(edition).items()}
-
-
-def release_date(ds: Dataset, edition: str) -> str:
-    """The edition's date: its last recorded change (or '' when none is recorded)."""
-    ch = ds.changes[ds.changes["edition"] == edition]
-    return str(max(ch["date"])) if len(ch) else ""
 
 
 def tables(ds: Dataset, edition: str) -> pd.DataFrame:
@@ -57,7 +53,10 @@ def whole_html(edition: str) -> str:
                        "description of every column"),
         (where["workbook"], "The same tables as an Excel workbook (.xlsx), one sheet per table, "
                             "with a README sheet"),
+        (where["sqlite"], "The same tables as one SQLite database, with each table's primary "
+                          "key and foreign keys, and tables describing every table and column"),
         (where["descriptor"], "datapackage.json alone (Frictionless data package descriptor)"),
+        (where["feed"], "A feed (Atom) of the editions and corrections, for a feed reader"),
     ]
     lis = "".join(f'<li><a href="{html_text(h)}">{html_text(h.rsplit("/", 1)[-1])}</a>: '
                   f"{html_text(t)}</li>" for h, t in items)
@@ -72,32 +71,21 @@ def pdf_html(edition: str) -> str:
     return f'<ul class="fraudbook-downloads">{lis}</ul>'
 
 
-def citation_text(ds: Dataset, edition: str) -> str:
-    """'The fraud data book team (2026). Title (edition 2026.11) [Data set and book].'"""
-    date = release_date(ds, edition)
-    year = date[:4] if date else edition[:4]
-    return (f"{package.AUTHOR} ({year}). Scam centres and the money they take: an open data "
-            f"book (edition {edition}){', released ' + when(date) if date else ''}. "
-            "Data set and book, licensed under CC BY 4.0.")
-
-
 def bibtex(ds: Dataset, edition: str) -> str:
-    date = release_date(ds, edition)
-    year = date[:4] if date else edition[:4]
-    return "\n".join([
-        "@misc{scamcentres" + edition.replace(".", ""),
-        "  author  = {{" + package.AUTHOR + "}},",
-        "  title   = {Scam centres and the money they take: an open data book},",
-        f"  year    = {{{year}}},",
-        f"  version = {{{edition}}},",
-        "  note    = {Data set and book, CC BY 4.0},",
-        "}",
-    ])
+    """The book and its data as one BibTeX entry (written by pybtex, from its CSL-JSON item)."""
+    return citations.to_bibtex([citations.book_item(ds, edition)])
 
 
 def cite_html(ds: Dataset, edition: str) -> str:
-    return (f'<p class="fraudbook-citation">{html_text(citation_text(ds, edition))}</p>'
-            f'<pre class="fraudbook-bibtex"><code>{html_text(bibtex(ds, edition))}</code></pre>')
+    """The book's citation as a sentence, as BibTeX, and as files a reference manager imports."""
+    where = links(edition)
+    files = " · ".join(f'<a href="{html_text(where[k])}" download="{html_text(where[k].rsplit("/", 1)[-1])}">'
+                       f"{label}</a>" for k, label in (("bibtex", "BibTeX"), ("ris", "RIS"),
+                                                       ("csl", "CSL-JSON")))
+    return (f'<p class="fraudbook-citation">{html_text(citations.book_citation_text(ds, edition))}</p>'
+            f'<pre class="fraudbook-bibtex"><code>{html_text(bibtex(ds, edition).rstrip())}</code></pre>'
+            f"<p>For Zotero, EndNote, Mendeley or pandoc: {files}. Every indicator's and every "
+            "chart's own page gives the same for its figures.</p>")
 
 
 def licence_html() -> str:

@@ -25,8 +25,8 @@ import altair as alt
 import pandas as pd
 
 from ..data.coverage import codes
-from ..data.load import blank
-from ..data.numbers import SCALES
+from ..data.numbers import factor, scaled
+from ..data.values import blank
 from ..kit import charts, escape, names, qualifiers
 from ..kit import words as text
 from ..kit.dates import first_day, last_day, when
@@ -196,12 +196,11 @@ def ratio_table(figs: pd.DataFrame, numerator: str, denominator: str) -> pd.Data
     keys = ["period", "period_start", "period_end", "source_id"]
     pairs = num.reset_index().merge(den.reset_index(), on=keys, suffixes=("_num", "_den"))
     pairs = pairs[pairs["period"].isin(["annual", "span"]) & (pairs["value_den"] > 0)]
-    scale = lambda s: 1.0 if blank(s) else SCALES[s]  # noqa: E731
     out = pd.DataFrame({
         "period_text": pairs["period_text_num"],
         "numerator": pairs["amount_num"],
         "denominator": pairs["amount_den"],
-        "ratio": [n * scale(sn) / (d * scale(sd)) for n, d, sn, sd in
+        "ratio": [n * factor(sn) / (d * factor(sd)) for n, d, sn, sd in
                   zip(pairs["value_num"], pairs["value_den"], pairs["scale_num"], pairs["scale_den"], strict=False)],
         "sources": pairs["source_html_num"],
         "figure_ids": pairs["figure_id_num"] + ", " + pairs["figure_id_den"],
@@ -259,7 +258,7 @@ def chart_rows(df: pd.DataFrame, anchor: date | None = None,
         rows.append({
             "x_start": x_start.isoformat(), "x_end": end.isoformat(),
             "open_start": OPEN if open_start else STATED,
-            "y": float(r["value"]) * (1.0 if blank(r["scale"]) else SCALES[r["scale"]]),
+            "y": scaled(r["value"], r["scale"]),
             "reading": qualifiers.reading(r["qualifier"]),
             "how": qualifiers.label(r["qualifier"]),
             "period_label": PERIOD_LABELS[r["period"]],

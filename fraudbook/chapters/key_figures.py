@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..data.load import blank, date_bounds, split_list
+from ..data.values import blank, date_bounds, split_list
 from ..kit import charts, escape, names, reads, words
 from ..kit.dates import when
 from ..kit.page import FigureIdError

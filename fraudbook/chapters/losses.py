@@ -16,8 +16,8 @@ import pandas as pd
 
 from ..data import schema
 from ..data.coverage import codes
-from ..data.load import blank, date_bounds
-from ..data.numbers import SCALES
+from ..data.numbers import factor, scaled
+from ..data.values import blank, date_bounds
 from ..kit import charts, escape, names, qualifiers
 from ..kit import words as text
 
@@ -107,7 +107,7 @@ def convert(figs: pd.DataFrame, fx_rates: pd.DataFrame, currency: str) -> pd.Dat
     rate_ids, rates, dates, conv_text, shown = [], [], [], [], []
     cols = {"low": [], "value": [], "high": []}
     for _, row in out.iterrows():
-        scale = SCALES[row["scale"] or ""]
+        scale = factor(row["scale"])
         per_usd = 1.0
         rid = rdate = words = ""
         rate = None
@@ -201,8 +201,8 @@ def yoy_growth(figs: pd.DataFrame) -> pd.DataFrame:
             for fid_b, yb in zip(grp.index, years, strict=False):
                 if yb != ya + 1:
                     continue
-                a = grp.loc[fid_a, "value"] * SCALES[grp.loc[fid_a, "scale"] or ""]
-                b = grp.loc[fid_b, "value"] * SCALES[grp.loc[fid_b, "scale"] or ""]
+                a = scaled(grp.loc[fid_a, "value"], grp.loc[fid_a, "scale"])
+                b = scaled(grp.loc[fid_b, "value"], grp.loc[fid_b, "scale"])
                 rows.append({"indicator": ind, "geography": geo, "year_from": ya, "year_to": yb,
                              "from_id": fid_a, "to_id": fid_b,
                              "growth_pct": round((b - a) / a * 100, 1)})

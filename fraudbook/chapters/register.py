@@ -1,7 +1,7 @@
 """The chapter "Every figure": the register of every figure in the data, in two parts by the
 year the figure's period ends (fraudbook.kit.words.REGISTER_PARTS; the template's `part`),
-a row each with a
-readable label that is also the row's permalink (`#figure-<FIGURE_ID>`; the id is never
+a row each (`#figure-<FIGURE_ID>`) with a readable label that is the figure's permalink (its
+row on the page of its indicator, fraudbook.kit.words.indicator_href; the id is never
 shown), its amount, period and place, every citation (primary first) with its strength
 mark and the sentence that states the figure, the disagreements and corrections it takes
 part in, and a one-line citation to copy. The filter menus (_static/fraudbook-register.js,
@@ -17,67 +17,14 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import claims
-from ..data.load import Dataset, split_list
-from ..kit import escape, names, page
+from ..data.load import Dataset
+from ..data.values import split_list
+from ..kit import escape, evidence, names, page
 from ..kit import words as text
 from ..kit.escape import html_text
 
 TABLE_ID = "fraudbook-register"
 PARTS = tuple(text.REGISTER_PARTS)
-
-
-def _conflict_links(ds: Dataset) -> dict[str, list[str]]:
-    links: dict[str, list[str]] = {}
-    for cid, c in ds.conflicts.iterrows():
-        for fid in split_list(c["figure_ids"]):
-            links.setdefault(fid, []).append(
-                f'<a href="{text.DISAGREEMENTS_PAGE}#conflict-{html_text(cid)}">{html_text(c["topic"])}</a>')
-    return links
-
-
-CHANGE_WORDS = {"corrected": "Corrected", "re-sourced": "Re-sourced", "withdrawn": "Withdrawn",
-                "merged": "Merged", "added": "Added"}
-
-
-def _change_links(ds: Dataset) -> dict[str, list[str]]:
-    """For each figure, links to the entries of the changes ledger that concern it (never
-    the added entries: every figure was added once), in words with the date."""
-    links: dict[str, list[str]] = {}
-    changes = getattr(ds, "changes", None)
-    if changes is None or changes.empty:
-        return links
-    for cid, c in changes.iterrows():
-        kind = str(c.get("kind", ""))
-        if kind == "added":
-            continue
-        word = CHANGE_WORDS.get(kind, kind.capitalize())
-        links.setdefault(str(c["subject_id"]), []).append(
-            f'<a href="{text.CHANGES_PAGE}#change-{html_text(cid)}">'
-            f"{html_text(word)} {html_text(text.when(c['date']))}</a>")
-    return links
-
-
-def citations_html(ds: Dataset, fid: str, show_quotes: bool = True) -> str:
-    """A figure's citations, the primary first (the column says so) and each other one after
-    "also reported by": each source linked, with its strength mark and (with `show_quotes`)
-    the sentence that states the figure; a sentence already printed for an earlier citation
-    of the same figure is not printed again."""
-    items, seen = [], set()
-    for _, c in ds.citations_of(fid).iterrows():
-        row = c.copy()
-        row["figure_id"] = fid
-        link = text.source_link(row, citations=[], hover=not show_quotes)  # quotes print below it
-        said = " ".join(str(c["quote"]).split())
-        if not show_quotes:
-            quote = ""
-        elif said in seen:
-            quote = '<br><span class="fraudbook-quote">(the same sentence)</span>'
-        else:
-            quote = f'<br><q class="fraudbook-quote">{html_text(said)}</q>'
-        seen.add(said)
-        role = "" if c["role"] == "primary" else "also reported by "
-        items.append(f"<li>{role}{link}{quote}</li>")
-    return f'<ul class="fraudbook-citations">{"".join(items)}</ul>'
 
 
 def in_part(meta: pd.DataFrame, part: str) -> pd.DataFrame:
@@ -95,19 +42,20 @@ def register(ds: Dataset, meta: pd.DataFrame | None = None, show_quotes: bool = 
     year)."""
     meta = ds.figures_with_meta() if meta is None else meta
     r = page.statements(meta, ds.geographies)
-    conflicts, changes = _conflict_links(ds), _change_links(ds)
+    conflicts, changes = evidence.conflict_links(ds), evidence.change_links(ds)
     r["conflicts_html"] = [", ".join(conflicts.get(fid, [])) for fid in r.index]
     r["changes_html"] = [", ".join(changes.get(fid, [])) for fid in r.index]
     r = r.reset_index()
     ed = claims.edition()
     r["label"] = [text.figure_label(x) for _, x in r.iterrows()]
-    # The label is the permalink: its text names the figure, so no extra "Link" per row.
+    # The label is the figure's permalink: its row on the page of its indicator (this row
+    # keeps its own id, so links to it stay valid).
     r["figure_html"] = [
-        f'<a href="#figure-{html_text(x["figure_id"])}">'
+        f'<a href="{html_text(text.indicator_href(x["indicator"], x["figure_id"]))}">'
         f"<strong>{html_text(x['indicator_title'])}</strong></a>: {html_text(x['amount'])}"
         + escape.small(html_text(f"{x['period_text']}; {x['where']}"))
         for _, x in r.iterrows()]
-    r["citations_html"] = [citations_html(ds, fid, show_quotes) for fid in r["figure_id"]]
+    r["citations_html"] = [evidence.citations_html(ds, fid, show_quotes) for fid in r["figure_id"]]
     r["source_cell"] = [x.citations_html
                         + (escape.small("Disagreements: " + x.conflicts_html) if x.conflicts_html else "")
                         + (escape.small("Changes: " + x.changes_html) if x.changes_html else "")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import claims
-from ..data.load import Dataset, blank
+from ..data.load import Dataset
+from ..data.values import blank
 from ..kit import escape
 from ..kit import words as text
 from ..kit.escape import html_text

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..data import schema
 from ..data.coverage import codes
-from ..data.load import blank, date_bounds
+from ..data.values import blank, date_bounds
 from ..kit import charts, escape, names, words
 from ..kit.dates import when
 

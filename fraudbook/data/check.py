@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ..paths import Layout
 from . import columns
-from .load import validate
 from .read import printable
+from .rules import validate
 
 # At most this many problems are printed (a broken file can hold thousands).
 MAX_SHOWN = 300

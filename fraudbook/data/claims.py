@@ -12,7 +12,8 @@ import pandas as pd
 
 from ..paths import ROOT
 from . import schema
-from .load import Dataset, blank, strength
+from .load import Dataset
+from .values import blank, strength
 
 
 def edition(root=ROOT) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..paths import COLUMNS_FILE, relative
 from . import schema
-from .load import DataError, Problem
+from .rules import DataError, Problem
 
 FILE = COLUMNS_FILE
 HEADER = ["table", "column", "description"]

@@ -7,7 +7,8 @@ build ask this module, so the rule lives here once.
 
 from __future__ import annotations
 
-from .load import Dataset, split_list
+from .load import Dataset
+from .values import split_list
 
 codes = split_list  # the codes of a geography cell
 

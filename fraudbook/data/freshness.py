@@ -17,7 +17,8 @@ from datetime import date
 
 import pandas as pd
 
-from .load import Dataset, blank, date_bounds
+from .load import Dataset
+from .values import blank, date_bounds
 
 STALE_MONTHS = 3
 

@@ -62,6 +62,21 @@ _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
 _CHENG = re.compile(r"([一二两兩三四五六七八九十])成")
 
 
+def factor(scale) -> float:
+    """What a figure's `scale` multiplies its value by (1 for none)."""
+    if scale is None or (isinstance(scale, float) and math.isnan(scale)) or str(scale).strip() == "":
+        return 1.0
+    return SCALES[str(scale)]
+
+
+def scaled(value, scale) -> float:
+    """A stated value times its scale, in decimal arithmetic: 4.1 billion is 4100000000, not
+    the 4099999999.9999995 that binary floating point makes of 4.1 * 1e9."""
+    from decimal import Decimal
+
+    return float(Decimal(str(value)) * Decimal(repr(factor(scale))))
+
+
 def _to_float(text: str) -> float:
     return float(text.replace(",", ""))
 

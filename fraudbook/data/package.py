@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import columns, schema
-from .load import Dataset, blank
+from .load import Dataset
+from .values import blank
 
 NAME = "scam-centres-data"
 TITLE = "Scam centres and the money they take: the data"
@@ -129,6 +130,14 @@ def release_files(edition: str) -> dict[str, str]:
         "descriptor": f"data/{NAME}/datapackage.json",
         "zip": f"data/{NAME}-{edition}.zip",
         "workbook": f"data/{NAME}-{edition}.xlsx",
+        "sqlite": f"data/{NAME}-{edition}.sqlite",
+        # The Atom feed of editions and corrections sits at the root: a feed reader resolves
+        # its entries' relative links against the feed's own address (fraudbook.kit.feed).
+        "feed": "feed.atom",
+        # The book and its data cited for reference managers (fraudbook.kit.citations).
+        "bibtex": f"data/{NAME}-{edition}.bib",
+        "ris": f"data/{NAME}-{edition}.ris",
+        "csl": f"data/{NAME}-{edition}.csl.json",
         **{f"csv:{t.name}": f"data/{NAME}/{t.file}" for t in schema.TABLES},
     }
 

@@ -19,7 +19,7 @@ CODES = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?:;[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)*"
 
 KINDS_OF_SOURCE = ("official", "research", "reproduction", "wire", "newspaper", "republication",
                    "dataset")
-# How strong each kind of source is, as the pages mark it (fraudbook.data.load.strength).
+# How strong each kind of source is, as the pages mark it (fraudbook.data.values.strength).
 STRENGTH = {
     "official": "official", "research": "official", "reproduction": "copy of official text",
     "wire": "press", "newspaper": "press", "republication": "secondary", "dataset": "dataset",

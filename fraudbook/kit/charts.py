@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import altair as alt
@@ -308,6 +309,30 @@ def narrow_spec(spec: dict) -> dict:
     return out
 
 
+# A chart's key names its files and its page (figures/<key>-wide.svg, charts/<key>.html):
+# addresses that survive a data edit, unlike a hash of the drawing.
+KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+KEY_META = "fraudbook"
+
+
+def check_key(key: str) -> str:
+    if not isinstance(key, str) or len(key) > 80 or not KEY.fullmatch(key):
+        raise ValueError(f"chart key {key!r}: a chart's key names its files and page: lowercase "
+                         "letters, digits and '-', at most 80 characters")
+    return key
+
+
+def keyed(chart, key: str):
+    """The chart carrying its key (Vega-Lite's `usermeta`, which no renderer draws)."""
+    return chart.properties(usermeta={KEY_META: {"key": check_key(key)}})
+
+
+def chart_key(spec: dict) -> str | None:
+    meta = spec.get("usermeta")
+    key = meta.get(KEY_META, {}).get("key") if isinstance(meta, dict) else None
+    return key if isinstance(key, str) and KEY.fullmatch(key) else None
+
+
 def chart_html(spec: dict) -> str:
     """The HTML for one chart: a stable-id container holding its drawing made at build time
     (static SVG: it paints with the text, prints and needs no JavaScript), links to its SVG
@@ -320,7 +345,12 @@ def chart_html(spec: dict) -> str:
 
     description = spec.get("description", "")
     svg, width, height = static_svg(spec, chart_id)
-    name = slug(title_text(spec)) + "-" + chart_id[6:12]
+    key = chart_key(spec)
+    name = key or slug(title_text(spec)) + "-" + chart_id[6:12]
+    if key:
+        from . import reads
+
+        reads.chart(key, title=title_text(spec), description=description)
     # "</" inside the JSON would end the script element early; "<\/" is the same JSON.
     body = body.replace("</", "<\\/")
     return (

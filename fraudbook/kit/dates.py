@@ -11,7 +11,7 @@ import re
 import reprlib
 from datetime import date
 
-from ..data.load import blank, date_bounds
+from ..data.values import blank, date_bounds
 from ..errors import FraudbookError
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

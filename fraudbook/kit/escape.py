@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 
-from ..data.load import URL
+from ..data.rules import URL
 
 # Characters with a meaning in MyST Markdown (inline and at line start); "$" for dollar math.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#$|~!])")

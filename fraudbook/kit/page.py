@@ -18,8 +18,9 @@ import os
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from ..data.load import Dataset, blank, load
+from ..data.load import Dataset, load
 from ..data.package import FORMULA_START, csv_safe, number_text  # noqa: F401 (the kit's names)
+from ..data.values import blank
 from ..errors import FraudbookError
 from ..paths import NARROWED_ENV
 from . import charts, reads, tables, words
@@ -120,7 +121,7 @@ def sentences(selection: pd.DataFrame, everything: pd.DataFrame | None = None):
 def newest(figs: pd.DataFrame, indicators, period: str | None = None) -> str:
     """The id of the newest figure of `indicators` (by the end of its period, then the day
     its source was published): what a sentence about "the latest year" must cite."""
-    from ..data.load import date_bounds
+    from ..data.values import date_bounds
 
     rows = figs[figs["indicator"].isin(list(indicators))]
     if period:
@@ -162,12 +163,18 @@ def figure_block(key: str, chart, *, caption: str, sources: pd.DataFrame,
     whose figure labels depend on a parameter (a country page) or whose sections are made
     per row of the data (the disagreements); they place it in a `set_vars` value of their own."""
     reads.shown(sources)
-    glue_chart(key, chart)
+    charts.check_key(key)
+    ids = _figure_ids(data) if data is not None else None
+    reads.chart(key, figures=sorted({i for i in ids or [] if isinstance(i, str)}),
+                sources=list(dict.fromkeys(words.source_label(r) for _, r in sources.iterrows())))
+    glue_chart(key, charts.keyed(chart, key))
     glue_md(f"{key}-sources", charts.source_line(sources))
     block = [f"```{{glue:figure}} {key}", f":name: fig-{key}", "",
              f"{caption.strip()} {{glue:md}}`{key}-sources`", "```"]
     if data is not None and columns:
-        _glue(f"{key}-data", chart_data(data, columns, data_title, f"{key}.csv"))
+        table = chart_data(data, columns, data_title, f"{key}.csv")
+        reads.chart(key, csv=table.csv)   # the build writes it beside the page, and bundles it
+        _glue(f"{key}-data", table)
         block += ["", f"```{{glue}} {key}-data", "```"]
     return "\n".join(block)
 
@@ -193,24 +200,18 @@ def table(df: pd.DataFrame, columns: dict[str, str], numeric: tuple[str, ...] = 
                                    row_id=row_id, row_attrs=row_attrs, css=css, wide=wide))
 
 
-# The chart's CSV travels in the notebook output's metadata under this key ({"path", "csv"}),
-# beside its HTML (a mime type of its own would be an output myst-nb warns it cannot show);
-# the build writes it as a file beside the page (fraudbook.pipeline.release), where the page links it.
-CSV_MIME = "application/vnd.fraudbook.csv+json"
 # Where a page's chart downloads are, relative to the page.
 DOWNLOADS_DIR = "downloads"
 
 
 class ChartData(HTML):
-    """The folded table and download link of a chart (HTML), carrying the CSV itself in the
-    output's metadata under CSV_MIME, for the build to write beside the page."""
+    """The folded table and download link of a chart (HTML), and the CSV itself (`csv`),
+    which figure_block puts in the page's record of its charts (fraudbook.kit.reads); the
+    build writes it as a file beside the page (fraudbook.pipeline.release)."""
 
     def __init__(self, html: str, path: str, csv_text: str):
         super().__init__(html)
         self.path, self.csv = path, csv_text
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.data}, {CSV_MIME: {"path": self.path, "csv": self.csv}}
 
 
 def _figure_ids(df: pd.DataFrame) -> list | None:
@@ -221,7 +222,7 @@ def _figure_ids(df: pd.DataFrame) -> list | None:
     if df.index.name == "figure_id":
         return list(df.index)
     if "figure_ids" in df.columns:
-        from ..data.load import split_list
+        from ..data.values import split_list
 
         return [ids[0] if len(ids) == 1 else None
                 for ids in (split_list(v) for v in df["figure_ids"])]
@@ -236,7 +237,7 @@ def download_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     ids = _figure_ids(df)
     if ids is None:
         return out
-    from ..data.numbers import SCALES
+    from ..data.numbers import scaled
 
     ds = load()
     figs, urls = ds.figures, ds.sources["url"]
@@ -248,9 +249,8 @@ def download_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
             for v in extra.values():
                 v.append(None)
             continue
-        mult = SCALES.get("" if blank(r["scale"]) else r["scale"], 1.0)
         for col, name in (("value", "Value"), ("low", "Low"), ("high", "High")):
-            extra[name].append(None if blank(r[col]) else float(r[col]) * mult)
+            extra[name].append(None if blank(r[col]) else scaled(r[col], r["scale"]))
         extra["Unit"].append(r["unit"])
         extra["Currency"].append(None if blank(r["currency"]) else r["currency"])
         extra["Qualifier"].append(QUALIFIER_NAMES.get(r["qualifier"], r["qualifier"]))

@@ -4,8 +4,9 @@ something it read changed (fraudbook.pipeline.digest).
 Recorded: the values of _config.yml the page prints (the book's title), the tables of data/
 the page touches (any attribute of the Dataset that `page.setup()` returns), the figures it shows (every figure that reaches the page
 through the kit: sentences, statements, figures, tables, chart data) and the events it shows
-(the pages' "newest source" line reads both, fraudbook.pipeline.sphinx_ext). The build reads the
-record from the file named by FRAUDBOOK_READS; outside a build nothing is written.
+(the pages' "newest source" line reads both, fraudbook.pipeline.sphinx_ext), and the charts it
+draws (their key, title, figures and sources: each chart gets a page of its own). The build
+reads the record from the file named by FRAUDBOOK_READS; outside a build nothing is written.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ _figures: set[str] = set()
 _events: set[str] = set()
 _sources: set[str] = set()
 _config: set[str] = set()
+# The charts the page draws, by key: what the build needs to give each its own page and
+# download bundle (fraudbook.pipeline.datapages): title, description, figures, sources.
+_charts: dict[str, dict] = {}
 
 
 def _write() -> None:
@@ -32,13 +36,21 @@ def _write() -> None:
         with open(path, "w", encoding="utf-8") as f:
             json.dump({"tables": sorted(_tables), "figures": sorted(_figures),
                        "events": sorted(_events), "sources": sorted(_sources),
-                       "config": sorted(_config)}, f)
+                       "config": sorted(_config), "charts": _charts}, f, sort_keys=True)
 
 
 def config(key: str) -> None:
     """Record a value of _config.yml the page prints (by its dotted key, e.g. 'title')."""
     if key not in _config:
         _config.add(key)
+        _write()
+
+
+def chart(key: str, **record) -> None:
+    """Record what a chart is (merged with what is known of it already)."""
+    before = dict(_charts.get(key, {}))
+    _charts.setdefault(key, {}).update(record)
+    if _charts[key] != before:
         _write()
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..data.load import blank
+from ..data.values import blank
 from .escape import html_text, plain_text
 from .words import keep_units
 

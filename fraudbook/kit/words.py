@@ -6,7 +6,7 @@ every page and no number is ever typed by hand. Text from the data is HTML-escap
 
 A source link (`source_link`, and `statement` around it) is the one place a figure's source
 is shown: the primary citation's page, a compact mark of its strength ("official", "copy of
-official text", "press", "secondary"; fraudbook.data.load.strength) and, as its tooltip, the
+official text", "press", "secondary"; fraudbook.data.values.strength) and, as its tooltip, the
 quote and every other citation of the figure ("Also reported by …"), read from the data.
 `cite_line` writes the citation a reader copies; `without_ids` keeps ids out of notes.
 """
@@ -20,7 +20,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..data import schema
-from ..data.load import blank, strength
+from ..data.values import blank, strength
 from . import escape, qualifiers
 from .dates import when
 
@@ -38,6 +38,26 @@ REGISTER_PARTS = {
 }
 DISAGREEMENTS_PAGE = "disagreements.html"
 CHANGES_PAGE = "changes.html"
+# Every indicator and every chart has a page of its own (fraudbook.pipeline.datapages), at an
+# address made from its key: indicator-<indicator>.html (a figure's row `figure-<id>` there is
+# its permalink) and chart-<chart key>.html.
+INDICATOR_PAGE_PREFIX = "indicator-"
+CHART_PAGE_PREFIX = "chart-"
+
+
+def indicator_page(indicator: str) -> str:
+    """The page name (no suffix) of an indicator's page: indicator-ic3-reported-losses."""
+    return INDICATOR_PAGE_PREFIX + indicator.replace("_", "-")
+
+
+def indicator_href(indicator: str, figure_id: str | None = None) -> str:
+    """The address of an indicator's page, or of a figure's row on it, from a page in book/."""
+    return f"{indicator_page(indicator)}.html" + (f"#figure-{figure_id}" if figure_id else "")
+
+
+def chart_page(key: str) -> str:
+    """The page name (no suffix) of a chart's page: chart-losses-ic3."""
+    return CHART_PAGE_PREFIX + key
 
 QUALIFIER_WORDS = qualifiers.WORDS
 UNIT_WORDS = {
@@ -168,7 +188,8 @@ def _one_line(text) -> str:
 
 @lru_cache(maxsize=2)
 def _citations_index(data_dir: str, stamp: tuple) -> dict:
-    from ..data.load import DataError, load
+    from ..data.load import load
+    from ..data.rules import DataError
 
     try:
         ds = load(data_dir)

@@ -27,7 +27,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..paths import COLUMNS_FILE
+from ..paths import COLUMNS_FILE, PACKAGE_ROOT
 
 if TYPE_CHECKING:  # only for the annotation: this module stays light to import
     from ..paths import Layout
@@ -220,7 +220,10 @@ def run_digests(runs: list[Run], layout: Layout) -> dict[str, str]:
 
 def site_digest(root: Path, site_files: list[Path]) -> str:
     """Hash of what the rendered site depends on (pages, config, static files, requirements)."""
-    return _hash_files(list(site_files), lambda p: p.relative_to(root).as_posix())
+    def name(p: Path) -> str:  # the package's own files may sit outside a copied tree
+        return p.relative_to(root).as_posix() if p.is_relative_to(root) else \
+            "package:" + p.relative_to(PACKAGE_ROOT).as_posix()
+    return _hash_files(list(site_files), name)
 
 
 def _tree(root: Path, folder: str, skip: tuple[str, ...] = ()) -> list[Path]:

@@ -119,6 +119,9 @@ def _reads(layout: Layout, run: Run) -> dict | None:
     for key in ("events", "sources", "config"):
         if data.get(key):
             out[key] = sorted(map(str, data[key]))
+    # The charts it drew, with what their own pages show (fraudbook.pipeline.datapages).
+    if isinstance(data.get("charts"), dict) and data["charts"]:
+        out["charts"] = {str(k): v for k, v in sorted(data["charts"].items()) if isinstance(v, dict)}
     return out
 
 

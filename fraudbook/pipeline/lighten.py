@@ -54,7 +54,8 @@ CHART = re.compile(r'<div class="fraudbook-chart" id="(chart-[0-9a-f]+)"[^>]*dat
                    r'[^>]*data-width="(\d+)" data-height="(\d+)"[^>]*>'
                    r'<div class="fraudbook-chart-static">(<svg.*?</svg>)</div>'
                    r'(?:<script type="application/json" class="fraudbook-chart-spec">(.*?)</script>)?', re.S)
-TEXT_TYPES = (".html", ".css", ".js", ".svg", ".json", ".txt", ".xml", ".map", ".bib")
+TEXT_TYPES = (".html", ".css", ".js", ".svg", ".json", ".txt", ".xml", ".map", ".bib", ".atom",
+              ".ris")
 
 
 def refresh_static(static_dir: Path, html_dir: Path) -> int:

@@ -4,44 +4,52 @@ Called by `build_site` on the freshly built site (before it is swapped in, so a 
 leaves the previous site as it was):
 - `data/<package>/` (datapackage.json, every table's CSV, the licence and the columns'
   documentation), a zip of it and an .xlsx workbook of the same tables
-  (fraudbook.data.package);
+  (fraudbook.data.package), and one SQLite file of them with their keys and references
+  (fraudbook.data.sqlite), beside the zip;
+- `feed.atom` at the site's root: the Atom feed of the editions, corrections and withdrawn
+  figures, from the ledger (fraudbook.kit.feed); at the root because a feed reader resolves
+  its entries' relative links (`book/changes.html#change-…`) against the feed's address;
 - `book/downloads/<chart>.csv` for every chart whose data a page links: the CSV text travels
-  in the executed notebook's output metadata under `page.CSV_MIME`, and is written here as a
-  file.
+  in the executed page's record of its charts (metadata.fraudbook.reads.charts), and is
+  written here as a file; beside it the chart's bundle (fraudbook.pipeline.bundles).
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
-from ..data.claims import edition
+from ..data.claims import book_title, edition
 from ..data.load import load
 from ..data.package import release_files, write_package, write_workbook, write_zip
-from ..kit.page import CSV_MIME
+from ..data.sqlite import SqliteError, write_sqlite
+from ..kit import citations
+from ..kit.charts import KEY as CHART_KEY
+from ..kit.feed import feed_xml
+from ..kit.page import DOWNLOADS_DIR
 from ..paths import Layout
 from .errors import BuildError
 
 
 def chart_downloads(notebook: Path) -> dict[str, str]:
-    """{path relative to the page: CSV text} of every chart download in an executed page."""
+    """{path relative to the page: CSV text} of every chart download in an executed page: the
+    CSVs its record of charts holds (metadata.fraudbook.reads.charts, fraudbook.kit.reads)."""
     try:
         nb = json.loads(notebook.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BuildError(f"{notebook.name}: cannot read the page to write its downloads ({exc})") from None
+    meta = nb.get("metadata") if isinstance(nb, dict) else None
+    charts = (((meta or {}).get("fraudbook") or {}).get("reads") or {}).get("charts") or {}
     found: dict[str, str] = {}
-    for cell in nb.get("cells", []):
-        for out in cell.get("outputs", []) or []:
-            for key, value in (out.get("metadata") or {}).items():
-                if key != CSV_MIME or not isinstance(value, dict):
-                    continue
-                path, text = str(value.get("path", "")), value.get("csv")
-                parts = Path(path).parts
-                if (not isinstance(text, str) or len(parts) != 2 or parts[0] != "downloads"
-                        or not parts[1].endswith(".csv") or parts[1].startswith(".")):
-                    raise BuildError(f"{notebook.name}: a chart download names '{path}'; "
-                                     "expected downloads/<chart>.csv")
-                found[path] = text
+    for key, record in charts.items() if isinstance(charts, dict) else ():
+        text = record.get("csv") if isinstance(record, dict) else None
+        if text is None:
+            continue
+        if not isinstance(text, str) or not isinstance(key, str) or not CHART_KEY.fullmatch(key):
+            raise BuildError(f"{notebook.name}: a chart download is named {str(key)[:80]!r}; "
+                             "expected a chart key (lowercase letters, digits, '-')")
+        found[f"{DOWNLOADS_DIR}/{key}.csv"] = text
     return found
 
 
@@ -70,7 +78,8 @@ def write_chart_downloads(layout: Layout, html_dir: Path) -> int:
 
 
 def write_release(layout: Layout, html_dir: Path, log=print) -> dict[str, Path]:
-    """The data package, its zip, the workbook and the chart CSVs, into the built site."""
+    """The data package, its zip, the workbook, the SQLite file, the feed and the chart CSVs,
+    into the built site."""
     ed = edition(layout.root)
     files = release_files(ed)
     ds = load(layout.data)
@@ -79,8 +88,21 @@ def write_release(layout: Layout, html_dir: Path, log=print) -> dict[str, Path]:
         write_package(ds, folder, ed, layout.data)
         write_zip(folder, html_dir / files["zip"])
         write_workbook(ds, html_dir / files["workbook"], ed)
-    except OSError as exc:
+        write_sqlite(ds, html_dir / files["sqlite"], ed, layout.data)
+        feed = html_dir / files["feed"]
+        feed.parent.mkdir(parents=True, exist_ok=True)
+        feed.write_bytes(feed_xml(ds, ed, book_title(layout.root)))
+        book_item = [citations.book_item(ds, ed)]
+        for key, text in (("bibtex", citations.to_bibtex(book_item)), ("ris", citations.to_ris(book_item)),
+                          ("csl", citations.to_csl_json(book_item))):
+            (html_dir / files[key]).write_text(text, encoding="utf-8")
+    except (OSError, sqlite3.Error, SqliteError) as exc:
         raise BuildError(f"writing the data download failed ({exc}); the previous site is unchanged") from None
     n = write_chart_downloads(layout, html_dir)
-    log(f"data download: {files['zip']}, {files['workbook']}, {n} chart CSVs")
+    from .bundles import write_bundles
+    from .datapages import chart_records
+
+    zips = write_bundles(chart_records(layout.book), ds, html_dir, ed, book_title(layout.root))
+    log(f"data download: {files['zip']}, {files['workbook']}, {files['sqlite']}, "
+        f"{files['feed']}, {n} chart CSVs, {zips} chart bundles")
     return {k: html_dir / v for k, v in files.items()}

@@ -17,7 +17,7 @@ from ..data.bibliography import write_bibtex
 from ..data.load import load
 from ..kit import charts
 from ..kit.escape import html_text
-from ..paths import Layout
+from ..paths import PACKAGE_ROOT, Layout
 from .errors import BuildError
 from .publish import swap_in
 from .release import write_release
@@ -33,6 +33,10 @@ def site_inputs(layout: Layout) -> list[Path]:
     files += [root / n for n in ("_config.yml", "_toc.yml", "requirements.txt") if (root / n).exists()]
     # The data download is written into the site from data/ (fraudbook.pipeline.release).
     files += sorted(p for p in layout.data.glob("*") if p.is_file())
+    # The code that writes the site's own pages and files (the pages of indicators and
+    # charts, the downloads, the extension): a change there is a new site too.
+    files += sorted((PACKAGE_ROOT / "fraudbook").rglob("*.py"))
+    files += sorted((PACKAGE_ROOT / "fraudbook" / "pipeline" / "templates").rglob("*.html"))
     return files
 
 

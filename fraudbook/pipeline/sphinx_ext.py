@@ -206,7 +206,30 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
                             f"{links}</p>")
     description = _first_paragraph(context.get("body", "")) or app.config.project
     tag = f'<meta name="description" content="{html.escape(description, quote=True)}" />\n'
+    if "pathto" in context:
+        # The feed of editions and corrections (fraudbook.kit.feed), for feed readers.
+        tag += (f'<link rel="alternate" type="application/atom+xml" title="{html.escape(FEED_TITLE)}" '
+                f'href="{html.escape(context["pathto"](FEED_FILE, 1), quote=True)}" />\n')
+    if pagename in DATASET_PAGES:
+        tag += _dataset_description() + "\n"
     context["metatags"] = context.get("metatags", "") + tag
+
+
+FEED_FILE = "feed.atom"
+FEED_TITLE = "Editions and corrections"
+# The pages that describe the data set for dataset search engines (schema.org Dataset).
+DATASET_PAGES = ("book/downloads", "book/data-and-methods")
+
+
+def _dataset_description() -> str:
+    from ..data.claims import edition
+    from ..data.load import load
+    from ..data.package import release_files
+    from ..kit.jsonld import dataset_jsonld, jsonld_script
+
+    ed = edition(ROOT)
+    # Both pages are in book/: the downloads' addresses are written from the site's root.
+    return jsonld_script(dataset_jsonld(load(DATA), ed, release_files(ed), to_root="../"))
 
 
 _SOURCE_DATES: dict[str, dict[str, list[str]]] = {}
@@ -216,7 +239,8 @@ def newest_source_date(figure_ids, data_dir=DATA) -> str | None:
     """The newest publication date of the sources that state these figures or events (every
     citation, primary or corroborating), or of a source listed itself (`source:<id>`, as
     page_figures gives it); None when none of them is dated."""
-    from ..data.load import date_bounds, load
+    from ..data.load import load
+    from ..data.values import date_bounds
 
     key = str(data_dir)
     if key not in _SOURCE_DATES:
@@ -277,8 +301,70 @@ def _footer_links(app, pagename, templatename, context, doctree) -> None:
     context["theme_extra_footer"] = footer
 
 
+DATA_PAGES_RECORD = ".fraudbook-data-pages.json"
+# A prose page Sphinx re-reads on every build: with nothing else to re-read it would stop
+# before writing the extensions' pages, and the data pages follow data/, not the documents.
+ALWAYS_READ = "book/about"
+
+
+def _always_read(app, env, added, changed, removed):
+    return [ALWAYS_READ] if ALWAYS_READ in env.found_docs else []
+
+
+def _shell_digest(app) -> str:
+    """What every page's frame depends on besides its body: the contents, the configuration,
+    the static files (their checksums are in every page's links)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in ("_toc.yml", "_config.yml"):
+        path = ROOT / name
+        h.update(path.read_bytes() if path.exists() else b"")
+    for static in sorted((ROOT / "_static").rglob("*")):
+        if static.is_file():
+            h.update(static.relative_to(ROOT).as_posix().encode() + static.read_bytes())
+    return h.hexdigest()
+
+
+def _data_pages(app):
+    """The page of every indicator and chart (fraudbook.pipeline.datapages), rendered in the
+    theme's page template like any chapter. A page whose body and frame are as last written
+    is not written again (its file from the last build stays)."""
+    import json
+
+    from ..data.claims import edition
+    from ..data.load import load
+    from .datapages import pages
+
+    out = Path(app.outdir)
+    record_path = out / DATA_PAGES_RECORD
+    try:
+        before = json.loads(record_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    shell = _shell_digest(app)
+    titles = {doc: t.astext() for doc, t in app.env.titles.items()}
+    now = {}
+    for p in pages(load(DATA), ROOT / "book", edition(ROOT), app.config.project, titles):
+        now[p.name] = digest = f"{shell}:{p.digest}"
+        for name, data in p.files.items():
+            target = out / Path(p.name).parent / name
+            if not target.exists() or target.read_bytes() != data:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        if before.get(p.name) == digest and (out / f"{p.name}.html").exists():
+            continue
+        yield p.name, {"title": html.escape(p.title), "body": p.body}, "page.html"
+    for gone in set(before) - set(now):
+        (out / f"{gone}.html").unlink(missing_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    record_path.write_text(json.dumps(now, sort_keys=True), encoding="utf-8")
+
+
 def setup(app):
     app.connect("config-inited", _config_inited)
+    app.connect("html-collect-pages", _data_pages)
+    app.connect("env-get-outdated", _always_read)
     app.connect("html-page-context", _page_context, priority=900)
     app.connect("html-page-context", _footer_links, priority=910)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

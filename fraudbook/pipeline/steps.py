@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from ..data import columns
 from ..data.check import MAX_SHOWN
 from ..data.coverage import known_ids
-from ..data.load import DataError, load
+from ..data.load import load
+from ..data.rules import DataError
 from ..errors import FraudbookError
 from ..kit.dates import short_repr
 from ..paths import LAST_BUILD, Layout

@@ -92,9 +92,3 @@ def open_page(browser, server):
     yield _open
     for ctx in contexts:
         ctx.close()
-
-
-def site_pages(site: Path) -> list[str]:
-    """Every content page of the site, as paths relative to its root."""
-    pages = sorted(p.relative_to(site).as_posix() for p in (site / "book").rglob("*.html"))
-    return ["index.html", *pages]

@@ -9,13 +9,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from site_sample import data_page_sample
 
 from fraudbook.paths import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = sorted(
     p.relative_to(ROOT).with_suffix(".html").as_posix()
-    for p in (ROOT / "book").rglob("*") if p.suffix in (".ipynb", ".md"))
+    for p in (ROOT / "book").rglob("*") if p.suffix in (".ipynb", ".md")) + data_page_sample()
 
 
 @pytest.mark.parametrize("path", PAGES)

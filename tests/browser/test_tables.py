@@ -7,11 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from site_sample import site_pages
 
 from fraudbook.data.numbers import SCALES
 from fraudbook.kit import words
 
 pytestmark = pytest.mark.slow
+
 
 MEASURE = (Path(__file__).parent / "table_words.js").read_text(encoding="utf-8")
 # What a number may be followed by: the kit's unit and scale words.
@@ -21,7 +23,7 @@ WIDTHS = (360, 390, 768, 1280)
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_table_cell_breaks_a_word_at_any_width(open_page, built_site: Path, width):
-    pages = sorted(p.relative_to(built_site).as_posix() for p in (built_site / "book").glob("*.html"))
+    pages = site_pages(built_site)
     offences, tables = {}, 0
     for path in pages:
         page, _ = open_page(path, wait_charts=False, width=width)
