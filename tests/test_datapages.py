@@ -210,3 +210,10 @@ def test_no_chart_csv_of_the_book_carries_a_binary_rounding_artefact():
     assert sum(bool(c.csv) for c in records.values()) > 50, "the pages' records hold no chart data"
     for key, chart in records.items():
         assert not re.search(r"\d\.\d*(?:0{6,}|9{6,})\d", chart.csv), key
+
+
+def test_the_index_lists_every_indicator_and_chart_page(made):
+    index = made[f"book/{words.DATA_PAGES_INDEX[:-5]}"]
+    pages = [n for n in made if n.startswith(("book/indicator-", "book/chart-"))]
+    for name in pages:
+        assert f'href="{name[5:]}.html"' in index.body, name

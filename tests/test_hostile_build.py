@@ -258,6 +258,12 @@ def test_a_run_whose_page_collides_with_a_prose_file_stops_before_any_run(tree, 
     fails_cleanly(capsys, tree, snapshot(tree), "run 'ok'", f"book/ok{suffix}", "would both be the page")
 
 
+@pytest.mark.parametrize("output", ["indicator-ok", "chart-ok", "indicators-and-charts"])
+def test_a_run_may_not_take_a_name_of_the_data_pages(tree, capsys, output):
+    (tree / "runs.yml").write_text(manifest_text(OK_RUN.replace("output: book/ok.ipynb", f"output: book/{output}.ipynb")))
+    fails_cleanly(capsys, tree, snapshot(tree), "run 'ok'", "pages of indicators and charts")
+
+
 @pytest.mark.parametrize("entry", ["book/../README.md", "book/sub/about.md", "/etc/about.md",
                                    "book/linked.md"])
 def test_a_toc_page_outside_book_is_refused(tree, capsys, entry):

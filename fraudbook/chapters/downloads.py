@@ -14,6 +14,7 @@ import pandas as pd
 from ..data import package, schema
 from ..data.load import Dataset
 from ..kit import citations
+from ..kit import words as text
 from ..kit.citations import release_date  # noqa: F401 (the template reads the edition's date with it)
 from ..kit.dates import when  # noqa: F401 (the template writes dates with it)
 from ..kit.escape import html_text
@@ -85,7 +86,8 @@ def cite_html(ds: Dataset, edition: str) -> str:
     return (f'<p class="fraudbook-citation">{html_text(citations.book_citation_text(ds, edition))}</p>'
             f'<pre class="fraudbook-bibtex"><code>{html_text(bibtex(ds, edition).rstrip())}</code></pre>'
             f"<p>For Zotero, EndNote, Mendeley or pandoc: {files}. Every indicator's and every "
-            "chart's own page gives the same for its figures.</p>")
+            f'chart\'s own page gives the same for its figures (<a href="{text.DATA_PAGES_INDEX}">'
+            "every indicator and chart</a>).</p>")
 
 
 def licence_html() -> str:

@@ -345,6 +345,8 @@ def chart_html(spec: dict) -> str:
 
     description = spec.get("description", "")
     svg, width, height = static_svg(spec, chart_id)
+    from . import words
+
     key = chart_key(spec)
     name = key or slug(title_text(spec)) + "-" + chart_id[6:12]
     if key:
@@ -362,7 +364,9 @@ def chart_html(spec: dict) -> str:
         f'<script type="application/json" class="fraudbook-chart-spec">{body}</script>'
         f'<p class="fraudbook-chart-downloads">Download this chart: '
         f'<a href="figures/{name}.svg" download="{name}.svg">SVG</a> '
-        f'<a href="figures/{name}.png" download="{name}.png">PNG</a></p>'
+        f'<a href="figures/{name}.png" download="{name}.png">PNG</a>'
+        + (f' · <a href="{words.chart_page(key)}.html">its page: data, sources, citation, embed</a>' if key else "")
+        + "</p>"
         "</div>"
     )
 

@@ -43,6 +43,8 @@ CHANGES_PAGE = "changes.html"
 # its permalink) and chart-<chart key>.html.
 INDICATOR_PAGE_PREFIX = "indicator-"
 CHART_PAGE_PREFIX = "chart-"
+# The page listing them all.
+DATA_PAGES_INDEX = "indicators-and-charts.html"
 
 
 def indicator_page(indicator: str) -> str:

@@ -320,4 +320,32 @@ def pages(ds: Dataset, book_dir: Path, edition: str, book: str,
                                       drawn_by.get(indicator, []), edition, cite_files))
     for c in charts.values():
         out.append(chart_page(ds, c, meta, page_titles.get(c.page, c.page), edition, book, cite_files))
+    out.append(index_page(ds, meta, charts, page_titles, edition))
     return out
+
+
+def index_page(ds: Dataset, meta: pd.DataFrame, charts: dict[str, Chart],
+               page_titles: dict[str, str], edition: str) -> DataPage:
+    """The list of every indicator's and every chart's page."""
+    counts = meta["indicator"].value_counts()
+    ind = pd.DataFrame([
+        {"what": f'<a href="{indicator_href(i)}">{html_text(ds.indicators.loc[i, "title"])}</a>',
+         "n": int(counts[i]), "updated": when(_last_updated(ds, meta.index[meta["indicator"] == i])) or ""}
+        for i in ds.indicators.index if i in counts.index])
+    ch = pd.DataFrame([
+        {"what": f'<a href="{chart_slug(c.key)}.html">{html_text(c.title or c.key)}</a>',
+         "on": f'<a href="{c.page.rsplit("/", 1)[-1]}.html">{html_text(page_titles.get(c.page, c.page))}</a>'}
+        for c in sorted(charts.values(), key=lambda c: (c.page, c.title))])
+    sections = [_section("Indicators", tables.frame_table(
+        ind, {"what": "What is counted", "n": "Figures", "updated": "Last updated"},
+        numeric=("n",), raw_html=("what",), wide=True), "indicators")]
+    if len(ch):
+        sections.append(_section("Charts", tables.frame_table(
+            ch, {"what": "Chart", "on": "Shown on"}, raw_html=("what", "on"), wide=True), "charts"))
+    title = "Every indicator and chart"
+    lede = ("<p class=\"fraudbook-lede\">Each thing the book counts and each chart it draws has a "
+            "page of its own at an address that stays the same from edition to edition: the "
+            "figures with their sources and the sentences that state them, the data to download "
+            "and the citation.</p>" + _updated_line(_last_updated(ds, meta.index), edition))
+    name = words.DATA_PAGES_INDEX[:-len(".html")]
+    return DataPage(f"book/{name}", title, _page(title, name, lede, sections), title)

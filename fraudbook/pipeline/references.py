@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..kit import words
 from ..kit.dates import short_repr
 from ..paths import Layout
 from .manifest import ManifestError, Run
@@ -88,7 +89,13 @@ def check_references(runs: list[Run], pages: list[str], layout: Layout) -> None:
     outputs = {r.output[:-len(".ipynb")] for r in runs}
     prose = [p for p in pages if p not in outputs]
     problems = []
+    reserved = (words.INDICATOR_PAGE_PREFIX, words.CHART_PAGE_PREFIX)
     for run in runs:
+        page = run.output[len("book/"):-len(".ipynb")]
+        if page.startswith(reserved) or f"{page}.html" == words.DATA_PAGES_INDEX:
+            problems.append(f"runs.yml, run '{run.name}': its page {run.output} takes a name the build "
+                            f"gives the pages of indicators and charts ({', '.join(p + '…' for p in reserved)}, "
+                            f"{words.DATA_PAGES_INDEX[:-5]}); name it otherwise")
         stem = layout.root / run.output[:-len(".ipynb")]
         for suffix in SOURCE_SUFFIXES:
             other = stem.with_suffix(suffix)

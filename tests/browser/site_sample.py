@@ -20,12 +20,15 @@ def data_page_sample() -> list[str]:
     charts = sorted(chart_records(ROOT / "book").values(), key=lambda c: (-len(c.figures), c.key))
     picked = [words.indicator_page(counts.index[0]), words.indicator_page(counts.index[-1])]
     picked += [words.chart_page(c.key) for c in (charts[:1] + charts[-1:])]
+    picked.append(words.DATA_PAGES_INDEX[:-len(".html")])
     return [f"book/{p}.html" for p in dict.fromkeys(picked)]
 
 
 def is_data_page(path: str) -> bool:
+    from fraudbook.kit import words
+
     name = path.rsplit("/", 1)[-1]
-    return name.startswith(("indicator-", "chart-"))
+    return name.startswith((words.INDICATOR_PAGE_PREFIX, words.CHART_PAGE_PREFIX)) or name == words.DATA_PAGES_INDEX
 
 
 def site_pages(site: Path) -> list[str]:
