@@ -1,5 +1,5 @@
 """Charts on a phone: the layout drawn for narrow screens (fraudbook.kit.charts.narrow_spec),
-and the build moving each chart's drawings and specs out of its page (fraudbook.pipeline.lighten)."""
+and the build moving each chart's drawings and specs out of its page (fraudbook.pipeline.chart_files)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import vl_convert as vlc
 
 from fraudbook.kit import charts
-from fraudbook.pipeline import lighten
+from fraudbook.pipeline import chart_files, stylesheets
 
 LONG = "Fraud suspects handed over from Myanmar to China (running total)"
 
@@ -74,7 +74,7 @@ def test_the_build_moves_drawings_and_specs_out_of_the_page(tmp_path):
     page.parent.mkdir()
     caption = '<figcaption><p>A caption. Source: Xinhua, 1 May 2024.</p></figcaption>'
     page.write_text(f"<html><body>{html}{caption}</body></html>", encoding="utf-8")
-    assert lighten.write_chart_downloads(tmp_path, "The Book", "2026.11") == 1
+    assert chart_files.write_chart_downloads(tmp_path, "The Book", "2026.11") == 1
     out = page.read_text(encoding="utf-8")
     assert "<svg" not in out and "fraudbook-chart-spec" not in out
     name = re.search(r'data-file="([^"]+)"', out).group(1)
@@ -84,7 +84,7 @@ def test_the_build_moves_drawings_and_specs_out_of_the_page(tmp_path):
     assert f'srcset="figures/{name}-narrow.svg"' in out and f'<img src="figures/{name}-wide.svg"' in out
     assert json.loads((figures / f"{name}-narrow.json").read_text())["width"] == charts.NARROW_WIDTH
     # A second pass (an unchanged page in an incremental build) changes nothing.
-    assert lighten.write_chart_downloads(tmp_path, "The Book", "2026.11") == 0
+    assert chart_files.write_chart_downloads(tmp_path, "The Book", "2026.11") == 0
     assert page.read_text(encoding="utf-8") == out
 
 
@@ -111,7 +111,7 @@ def test_stylesheets_are_bundled_and_unused_bundles_removed(tmp_path):
     stale = static / "fraudbook-bundle-0123456789ab.css"
     stale.write_text("old", encoding="utf-8")
     (static / "fraudbook-bundle-0123456789ab.css.gz").write_bytes(b"old")
-    assert lighten.bundle_css(tmp_path) == 1
+    assert stylesheets.bundle_css(tmp_path) == 1
     text = page.read_text(encoding="utf-8")
     name = _bundle_of(page)
     # Linked no more (the bundle's link records them, for the next build).
@@ -126,10 +126,10 @@ def test_an_edited_stylesheet_reaches_pages_bundled_by_an_earlier_build(tmp_path
     # their old bundle, which must be made again from the stylesheet as it is now.
     page = _page_with_two_stylesheets(tmp_path, ".x{color:red}", ".x{margin:0}", body='<body class="x">')
     static = tmp_path / "_static"
-    lighten.bundle_css(tmp_path)
+    stylesheets.bundle_css(tmp_path)
     first = _bundle_of(page)
     (static / "b.css").write_text(".x{margin:0}.x{table-layout:fixed}", encoding="utf-8")
-    assert lighten.bundle_css(tmp_path) == 1
+    assert stylesheets.bundle_css(tmp_path) == 1
     text = page.read_text(encoding="utf-8")
     second = _bundle_of(page)
     assert second != first and text.count("fraudbook-bundle-") == 1
@@ -142,7 +142,7 @@ def test_theme_rules_for_classes_no_page_or_script_uses_are_left_out():
            "p:not(.unused){padding:0}\n@media (max-width: 600px){.unused{top:0}.used{top:1px}}\n"
            "@media print{.unused{x:y}}\n@font-face{font-family:X;src:url(x.woff)}\n"
            "@keyframes spin{from{opacity:0}to{opacity:1}}\n")
-    out = lighten.purge_css(css, {"used"})
+    out = stylesheets.purge_css(css, {"used"})
     assert ".used{color:red}" in out and ".unused{color:blue}" not in out
     assert ".used > p{margin:0}" in out and ".used .unused" not in out
     assert "p:not(.unused){padding:0}" in out  # a class a selector excludes is not required
@@ -155,7 +155,7 @@ def test_classes_added_by_scripts_count_as_used(tmp_path):
     (tmp_path / "_static" / "theme.js").write_text('el.classList.add("show"); x = "dropdown-menu";',
                                                     encoding="utf-8")
     (tmp_path / "p.html").write_text('<div class="a b">x</div>', encoding="utf-8")
-    used = lighten.used_classes(tmp_path)
+    used = stylesheets.used_classes(tmp_path)
     assert {"a", "b", "show", "dropdown-menu"} <= used
 
 

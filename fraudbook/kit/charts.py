@@ -336,7 +336,7 @@ def chart_key(spec: dict) -> str | None:
 def chart_html(spec: dict) -> str:
     """The HTML for one chart: a stable-id container holding its drawing made at build time
     (static SVG: it paints with the text, prints and needs no JavaScript), links to its SVG
-    and PNG files (written beside the page by the build, fraudbook.pipeline.lighten), and its
+    and PNG files (written beside the page by the build, fraudbook.pipeline.chart_files), and its
     spec as inert JSON, which `_static/fraudbook-charts.js` draws over the static drawing,
     in the same box, when a reader first points at or focuses the chart."""
     body = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -125,7 +125,7 @@ PICTURE = re.compile(r'<picture>(?:(?!</picture>).)*?<img src="([^"]+)"[^>]*></p
 
 
 def inline_drawing(path: Path) -> str:
-    """A chart's drawing file (fraudbook.pipeline.lighten) as inline SVG for the PDF."""
+    """A chart's drawing file (fraudbook.pipeline.chart_files) as inline SVG for the PDF."""
     try:
         svg = path.read_text(encoding="utf-8")
     except OSError:

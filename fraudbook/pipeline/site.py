@@ -63,19 +63,19 @@ def write_root_redirect(html_dir: Path, title: str) -> None:
 
 def finish_site(built: Path, layout: Layout, digest: str, log=print) -> None:
     """Lighter pages, chart downloads, the PDF edition, then .gz of the text assets
-    (fraudbook.pipeline.lighten, fraudbook.pipeline.pdf), on the built site before the swap."""
+    (fraudbook.pipeline.lighten, .stylesheets, .chart_files, .compress, .pdf), on the built site before the swap."""
     from ..data import claims
-    from . import lighten, pdf
+    from . import chart_files, compress, lighten, pdf, stylesheets
 
     title, ed = book_title(layout), claims.edition(layout.root)
     dated = getattr(claims, "edition_date", None)
     day = dated(load(layout.data), ed) if dated else ""
     lighten.refresh_static(layout.static, built)
     lighten.lighten_pages(built)
-    lighten.bundle_css(built)
-    lighten.write_chart_downloads(built, title, ed)
+    stylesheets.bundle_css(built)
+    chart_files.write_chart_downloads(built, title, ed)
     pdf.build_pdf(built, title=title, edition=ed, date=day, digest=digest, log=log)
-    lighten.precompress(built)
+    compress.precompress(built)
 
 
 def build_site(layout: Layout, log=print, force: bool = False) -> None:
