@@ -58,6 +58,11 @@ class Layout:
         return self.root / "notebooks"
 
     @property
+    def locales(self) -> Path:
+        """The translations: per language, its glossary (locales/zh/glossary.csv)."""
+        return self.root / "locales"
+
+    @property
     def manifest(self) -> Path:
         return self.root / "runs.yml"
 

@@ -23,6 +23,11 @@ WORDS = {
     "up_to": "up to ", "just_under": "just under ", "nearly": "nearly ", "range": "",
     "unquantified": "",
 }
+# The same before a number in Chinese: "超过35亿美元" (fraudbook.kit.zh).
+WORDS_ZH = {
+    "exact": "", "about": "约", "at_least": "至少", "more_than": "超过", "up_to": "最多",
+    "just_under": "略低于", "nearly": "近", "range": "", "unquantified": "",
+}
 # Legend labels: what the mark tells the reader.
 LABELS = {
     "point": "Figure as stated",
