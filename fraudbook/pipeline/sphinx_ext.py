@@ -25,6 +25,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from ..data.claims import book_title
 from ..kit.escape import plain_text
 from ..paths import DATA, ROOT
 
@@ -204,7 +205,7 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
             f"{html.escape(text)}</a>" for part, text in PDF_TITLES.items())
         context["body"] += (f'<p class="fraudbook-pdf-link">Edition {html.escape(ed)}: '
                             f"{links}</p>")
-    description = _first_paragraph(context.get("body", "")) or app.config.project
+    description = _first_paragraph(context.get("body", "")) or book_title(ROOT)
     tag = f'<meta name="description" content="{html.escape(description, quote=True)}" />\n'
     if "pathto" in context:
         # The feed of editions and corrections (fraudbook.kit.feed), for feed readers.
@@ -345,7 +346,8 @@ def _data_pages(app):
     shell = _shell_digest(app)
     titles = {doc: t.astext() for doc, t in app.env.titles.items()}
     now = {}
-    for p in pages(load(DATA), ROOT / "book", edition(ROOT), app.config.project, titles):
+    # The book's title as every citation gives it (Jupyter Book leaves Sphinx's `project` unset).
+    for p in pages(load(DATA), ROOT / "book", edition(ROOT), book_title(ROOT), titles):
         now[p.name] = digest = f"{shell}:{p.digest}"
         for name, data in p.files.items():
             target = out / Path(p.name).parent / name

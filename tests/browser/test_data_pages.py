@@ -88,3 +88,14 @@ def test_the_dataset_description_names_files_the_site_holds(built_site: Path):
         assert (built_site / release_files(edition())[key]).is_file()
     z = zipfile.ZipFile(built_site / release_files(edition())["zip"])
     assert "datapackage.json" in " ".join(z.namelist())
+
+
+def test_every_data_page_cites_the_book_by_its_title(built_site: Path):
+    from fraudbook.data.claims import book_title
+
+    title = book_title(ROOT)
+    for page in (built_site / "book").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "Project name not set" not in text, page.name
+        if page.name.startswith(("indicator-", "chart-")):
+            assert f"In: {html.escape(title)}, edition {edition()}" in text, page.name
