@@ -188,11 +188,23 @@ def indicator_page(ds: Dataset, indicator: str, meta: pd.DataFrame, rows: pd.Dat
 # --- chart pages --------------------------------------------------------------------------
 
 def _csv_table(csv_text: str) -> str:
+    """The chart's CSV as a table; its web addresses as links that wrap at their punctuation."""
     if not csv_text:
         return ""
     frame = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False)
-    cols = {c: c for c in frame.columns}
-    return tables.frame_table(frame, cols, wide=True)
+    links = []
+    for c in frame.columns:
+        if frame[c].str.match(r"https?://").any():
+            frame[c] = [_link(v) for v in frame[c]]
+            links.append(c)
+    return tables.frame_table(frame, {c: c for c in frame.columns}, raw_html=tuple(links), wide=True)
+
+
+def _link(url: str) -> str:
+    try:
+        return f'<a href="{escape.href(url)}">{escape.breakable_urls(url)}</a>'
+    except ValueError:   # not a plain http(s) address: shown as text
+        return html_text(url)
 
 
 def _snippets(key: str) -> str:
