@@ -162,7 +162,7 @@ def test_the_bundle_loads_with_the_pages_own_pandas_snippet(ds, book, made, tmp_
     page = made["book/chart-losses-demo"]
     import html as html_module
 
-    snippet = html_module.unescape(re.search(r'snippet-python"><code>(.*?)</code>', page.body, re.S).group(1))
+    snippet = html_module.unescape(re.search(r'snippet-python"[^>]*><code>(.*?)</code>', page.body, re.S).group(1))
     snippet = snippet.replace('"downloads/losses-demo.zip"', repr(target.as_uri()))
     scope: dict = {}
     exec(compile(snippet, "snippet", "exec"), scope)  # noqa: S102 - the page's own snippet

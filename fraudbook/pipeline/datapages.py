@@ -104,8 +104,10 @@ def _page(title: str, anchor: str, lede: str, sections: list[str]) -> str:
             f"{lede}{''.join(sections)}</section>")
 
 
-def _pre(text: str, css: str) -> str:
-    return f'<pre class="{css}"><code>{html_text(text)}</code></pre>'
+def _pre(text: str, css: str, label: str) -> str:
+    # A snippet may be wider than a phone: it scrolls, so it takes the keyboard's focus too.
+    return (f'<pre class="{css}" tabindex="0" aria-label="{html_text(label)}">'
+            f"<code>{html_text(text)}</code></pre>")
 
 
 def _history(ds: Dataset, fid: str) -> str:
@@ -222,8 +224,8 @@ def _snippets(key: str) -> str:
             f"data as CSV, <code>metadata.json</code> (its columns with types and descriptions, "
             f"sources, licence, edition and citation) and a README. "
             f'Or only the <a href="{DOWNLOADS}/{key}.csv" download="{key}.csv">CSV</a>.</p>'
-            f"<p>In pandas:</p>{_pre(py, 'fraudbook-snippet fraudbook-snippet-python')}"
-            f"<p>In R:</p>{_pre(r, 'fraudbook-snippet fraudbook-snippet-r')}")
+            f"<p>In pandas:</p>{_pre(py, 'fraudbook-snippet fraudbook-snippet-python', 'Python code')}"
+            f"<p>In R:</p>{_pre(r, 'fraudbook-snippet fraudbook-snippet-r', 'R code')}")
 
 
 def _embed(chart: Chart, book: str) -> str:
@@ -235,7 +237,7 @@ def _embed(chart: Chart, book: str) -> str:
     return ("<p>Paste this into a page to show the chart with its source line (the drawing "
             "carries the sources and the edition below it); the addresses are this site's, "
             "relative to this page: give them in full.</p>"
-            + _pre(snippet, "fraudbook-snippet fraudbook-snippet-html"))
+            + _pre(snippet, "fraudbook-snippet fraudbook-snippet-html", "HTML to embed the chart"))
 
 
 def chart_page(ds: Dataset, chart: Chart, meta: pd.DataFrame, page_title: str, edition: str,

@@ -53,7 +53,7 @@ def test_every_indicator_and_chart_has_its_page_and_every_figure_its_row(built_s
 def test_a_charts_zip_downloads_and_loads_with_the_pages_own_snippet(built_site: Path, server):
     key = max(chart_records(ROOT / "book").values(), key=lambda c: len(c.csv)).key
     page = (built_site / "book" / f"{words.chart_page(key)}.html").read_text(encoding="utf-8")
-    snippet = html.unescape(re.search(r'snippet-python"><code>(.*?)</code>', page, re.S).group(1))
+    snippet = html.unescape(re.search(r'snippet-python"[^>]*><code>(.*?)</code>', page, re.S).group(1))
     address = f"{server}/book/downloads/{key}.zip"
     snippet = snippet.replace(f'"downloads/{key}.zip"', repr(address))
     scope: dict = {}
