@@ -33,6 +33,6 @@ def is_data_page(path: str) -> bool:
 
 def site_pages(site: Path) -> list[str]:
     """The content pages of the site the browser opens, as paths relative to its root: every
-    chapter and the sample of data pages."""
-    pages = sorted(p.relative_to(site).as_posix() for p in (site / "book").rglob("*.html"))
-    return ["index.html", *[p for p in pages if not is_data_page(p)], *data_page_sample()]
+    chapter and the sample of data pages (not the root's index.html, which only redirects)."""
+    pages = sorted(p.relative_to(site).as_posix() for p in (site / "book").glob("*.html"))
+    return [*[p for p in pages if not is_data_page(p)], *data_page_sample()]
