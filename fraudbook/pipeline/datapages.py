@@ -105,8 +105,9 @@ def _page(title: str, anchor: str, lede: str, sections: list[str]) -> str:
 
 
 def _pre(text: str, css: str, label: str) -> str:
-    # A snippet may be wider than a phone: it scrolls, so it takes the keyboard's focus too.
-    return (f'<pre class="{css}" tabindex="0" aria-label="{html_text(label)}">'
+    # A snippet may be wider than a phone: it scrolls, so it is a named region that takes the
+    # keyboard's focus too (a <pre> may carry a name only with such a role).
+    return (f'<pre class="{css}" role="region" tabindex="0" aria-label="{html_text(label)}">'
             f"<code>{html_text(text)}</code></pre>")
 
 
