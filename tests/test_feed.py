@@ -18,6 +18,7 @@ from fraudbook.chapters import changes as chapter
 from fraudbook.data import package, schema
 from fraudbook.data.claims import book_title, edition
 from fraudbook.data.load import load
+from fraudbook.kit import ledger
 from fraudbook.kit.escape import plain_text
 from fraudbook.kit.feed import feed_xml
 
@@ -76,7 +77,7 @@ def test_one_entry_per_edition_and_per_correction_and_withdrawal(feed, ds):
         mine = ch[ch["edition"] == ed]
         assert date(*e.updated_parsed[:3]).isoformat() == max(mine["date"])
         counts = mine["kind"].value_counts()
-        for kind, (one, several) in chapter.KIND_WORDS.items():
+        for kind, (one, several) in ledger.KIND_WORDS.items():
             n = int(counts.get(kind, 0))
             if n:
                 assert f"{n:,} {one if n == 1 else several}" in e.summary, (ed, kind)

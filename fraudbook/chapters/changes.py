@@ -15,12 +15,11 @@ import pandas as pd
 
 from ..data.load import Dataset
 from ..data.values import blank
-from ..kit import page, reads
+from ..kit import ledger, page, reads
 from ..kit import words as text
 from ..kit.dates import when
 from ..kit.escape import href, html_text
-from ..kit.ledger import KIND_WORDS, KINDS, anchor, field_words, source_words, value_words
-from ..kit.names import names
+from ..kit.ledger import KINDS, anchor, field_words, source_words, value_words
 
 MEASURE_WORDS = {
     "victim_losses": "money lost by victims", "criminal_revenue": "criminal revenue",
@@ -46,14 +45,7 @@ def editions(changes: pd.DataFrame) -> pd.DataFrame:
 
 
 def counts_sentence(row) -> str:
-    parts = []
-    for k in KINDS:
-        n = int(row[k])
-        if n:
-            parts.append(f"{n:,} {KIND_WORDS[k][0 if n == 1 else 1]}")
-    from ..kit.names import join
-
-    return join(parts, "no changes")
+    return ledger.counts_sentence({k: row[k] for k in KINDS})
 
 
 def source_html(source_id: str, ds: Dataset) -> str:
@@ -68,19 +60,10 @@ def source_html(source_id: str, ds: Dataset) -> str:
 
 def subject_html(subject_id: str, ds: Dataset, meta: pd.DataFrame) -> str:
     """The figure or event a change affects, in words; a figure links to its register row."""
+    words = html_text(ledger.subject_words(subject_id, ds, meta))
     if subject_id in meta.index:
-        r = meta.loc[subject_id]
-        words = f"{r['indicator_title']}: {text.amount(r)}, {text.period(r)}"
-        try:
-            where = names(r["geography"], ds.geographies, " (one combined figure)")
-            words += f" ({where})"
-        except KeyError:
-            pass
-        return f'<a href="{html_text(text.register_href(subject_id, r["period_end"]))}">{html_text(words)}</a>'
-    if subject_id in ds.events.index:
-        e = ds.events.loc[subject_id]
-        return html_text(f"Event: {e['title']} ({when(e['date'])})")
-    return "a figure no longer in the data"
+        return f'<a href="{html_text(text.register_href(subject_id, meta.loc[subject_id, "period_end"]))}">{words}</a>'
+    return words
 
 
 def _rows(changes: pd.DataFrame, kind: str) -> pd.DataFrame:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 from ..errors import FraudbookError
+from .values import blank
 
 SCALES = {
     "": 1.0,
@@ -64,17 +66,18 @@ _CHENG = re.compile(r"([一二两兩三四五六七八九十])成")
 
 def factor(scale) -> float:
     """What a figure's `scale` multiplies its value by (1 for none)."""
-    if scale is None or (isinstance(scale, float) and math.isnan(scale)) or str(scale).strip() == "":
-        return 1.0
-    return SCALES[str(scale)]
+    return 1.0 if blank(scale) else SCALES[str(scale)]
+
+
+def scaled_decimal(value, scale) -> Decimal:
+    """A stated value times its scale, in decimal arithmetic: 4.1 billion is 4100000000, not
+    the 4099999999.9999995 that binary floating point makes of 4.1 * 1e9."""
+    return Decimal(str(value)) * Decimal(repr(factor(scale)))
 
 
 def scaled(value, scale) -> float:
-    """A stated value times its scale, in decimal arithmetic: 4.1 billion is 4100000000, not
-    the 4099999999.9999995 that binary floating point makes of 4.1 * 1e9."""
-    from decimal import Decimal
-
-    return float(Decimal(str(value)) * Decimal(repr(factor(scale))))
+    """scaled_decimal as a float (exact for every amount the data states)."""
+    return float(scaled_decimal(value, scale))
 
 
 def _to_float(text: str) -> float:

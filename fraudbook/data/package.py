@@ -193,13 +193,9 @@ def table_schema(table: schema.Table, notes: dict[str, str] | None = None) -> di
     notes = notes or {}
     out: dict = {"fields": [_field(c, notes.get(c.name)) for c in table.columns],
                  "missingValues": [""], "primaryKey": [table.key]}
-    fks = []
-    for c in table.columns:
-        if c.ref:
-            other, key = c.ref.split(".")
-            fks.append({"fields": [c.name],
-                        "reference": {"resource": "" if other == table.name else other,
-                                      "fields": [key]}})
+    fks = [{"fields": [column], "reference": {"resource": "" if other == table.name else other,
+                                              "fields": [key]}}
+           for column, other, key in table.references]
     if fks:
         out["foreignKeys"] = fks
     return out

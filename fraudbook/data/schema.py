@@ -82,6 +82,11 @@ class Table:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    @property
+    def references(self) -> list[tuple[str, str, str]]:
+        """The foreign keys, from `Column.ref`, as (column, other table, its column)."""
+        return [(c.name, *c.ref.split(".")) for c in self.columns if c.ref]
+
 
 def _opt(name: str, kind: str = "text", **kw) -> Column:
     return Column(name, kind, required=False, **kw)

@@ -8,7 +8,7 @@ named as the table and its CSV are, with:
   every value is a number, TEXT otherwise; every other column is TEXT (dates stay the text
   `YYYY`, `YYYY-MM` or `YYYY-MM-DD` the data writes, as the data package keeps them); an empty
   cell is NULL (the data package's `missingValues: [""]`);
-- its foreign keys, from `Column.ref`, the same declarations the data package's
+- its foreign keys, `Table.references` (from `Column.ref`), the same the data package's
   `foreignKeys` come from (fraudbook.data.package.table_schema). A "codes" column (several ids
   joined by ';': a figure's geography, an event's countries, a conflict's figures) declares
   none there and none here: it is text. A citation's, an audit row's and a change's
@@ -56,17 +56,6 @@ RELEASE_TABLE = "_release"
 
 class SqliteError(FraudbookError, ValueError):
     """The file could not be made consistent (a reference the data's own check let through)."""
-
-
-def references(table: schema.Table) -> list[tuple[str, str, str]]:
-    """The foreign keys of a table as (column, other table, other column), from `Column.ref`
-    (a codes column never has one: the schema declares none)."""
-    out = []
-    for c in table.columns:
-        if c.ref and c.kind != "codes":
-            other, key = c.ref.split(".")
-            out.append((c.name, other, key))
-    return out
 
 
 def _number(v) -> int | float | None:
@@ -117,17 +106,16 @@ def _fill(db: sqlite_utils.Database, ds: Dataset, edition: str, notes: dict[str,
     tables, cols = [], []
     for t in schema.TABLES:
         types, rows = table_rows(ds, t)
-        db[t.name].create(types, pk=t.key, foreign_keys=references(t),
+        db[t.name].create(types, pk=t.key, foreign_keys=t.references,
                           not_null={c.name for c in t.columns if c.required})
         db[t.name].insert_all(rows)
         tables.append({"table": t.name, "title": package.TABLE_TITLES[t.name],
                        "description": package.TABLE_DESCRIPTIONS[t.name], "key": t.key,
                        "rows": len(rows)})
-        refs = {c: f"{o}.{k}" for c, o, k in references(t)}
         for i, c in enumerate(t.columns, start=1):
             cols.append({"table": t.name, "column": c.name, "position": i, "kind": c.kind,
                          "type": _SQL_TYPE[types[c.name]], "required": int(c.required),
-                         "refers_to": refs.get(c.name),
+                         "refers_to": c.ref,
                          "description": notes.get(t.name, {}).get(c.name)})
     db[TABLES_TABLE].create({"table": str, "title": str, "description": str, "key": str,
                              "rows": int}, pk="table", not_null={"title", "description", "key", "rows"})

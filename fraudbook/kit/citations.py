@@ -95,15 +95,8 @@ def book_item(ds: Dataset, edition: str) -> dict:
 
 
 def figure_title(row: pd.Series) -> str:
-    """A figure in words, as the register's one-line citation begins (words.cite_line): 'Fraud
-    cases solved in China: 464,000 cases in 2022'. `row` is a figure joined to its metadata
-    with its place in words in 'where'; the place is left out when the title names it."""
-    what = _one_line(row.get("indicator_title", ""))
-    where = _one_line(row.get("where", ""))
-    if where and where.split(" (")[0] in what:
-        where = ""
-    head = f"{what}{', ' + where if where else ''}: " if what else ""
-    return f"{head}{words.amount(row)} {words.period(row)}"
+    """A figure in words, as the register's one-line citation begins (words.cited_figure)."""
+    return words.cited_figure(row)
 
 
 def _figure_rows(ds: Dataset) -> pd.DataFrame:

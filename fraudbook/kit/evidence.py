@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..data.load import Dataset
 from ..data.values import split_list
-from . import words
+from . import ledger, words
 from .dates import when
 from .escape import html_text
 
@@ -22,10 +22,6 @@ def conflict_links(ds: Dataset) -> dict[str, list[str]]:
     return links
 
 
-CHANGE_WORDS = {"corrected": "Corrected", "re-sourced": "Re-sourced", "withdrawn": "Withdrawn",
-                "merged": "Merged", "added": "Added"}
-
-
 def change_links(ds: Dataset) -> dict[str, list[str]]:
     """For each figure, links to the entries of the changes ledger that concern it (never
     the added entries: every figure was added once), in words with the date."""
@@ -37,10 +33,9 @@ def change_links(ds: Dataset) -> dict[str, list[str]]:
         kind = str(c.get("kind", ""))
         if kind == "added":
             continue
-        word = CHANGE_WORDS.get(kind, kind.capitalize())
         links.setdefault(str(c["subject_id"]), []).append(
-            f'<a href="{words.CHANGES_PAGE}#change-{html_text(cid)}">'
-            f"{html_text(word)} {html_text(when(c['date']))}</a>")
+            f'<a href="{html_text(ledger.change_href(cid))}">'
+            f"{html_text(ledger.change_word(kind))} {html_text(when(c['date']))}</a>")
     return links
 
 

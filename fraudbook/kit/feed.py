@@ -14,10 +14,8 @@ data/changes.csv alone, so it says what the Changes page says:
   Changes page (`book/changes.html#change-<change_id>`, the anchor the chapter gives every
   change). Additions and merges are counted in their edition's entry only.
 
-No text a reader sees names an internal id, a file or a column: fields and values are put
-into words as the Changes page puts them (`field_words`, `value_words`, the same words as
-fraudbook.chapters.changes, which a kit module cannot import; tests/test_feed.py checks that
-the two agree).
+No text a reader sees names an internal id, a file or a column: fields, values and what a
+change affects are put into words by fraudbook.kit.ledger, which the Changes page uses too.
 
 The site has no fixed public address, so every link is relative: a feed reader resolves them
 against the feed's own address, which is why the feed sits at the root beside `book/`. Entry
@@ -40,7 +38,6 @@ from ..data.values import blank
 from . import ledger
 from . import words as text
 from .dates import when
-from .names import join, names
 
 # Fixed once: changing it would make every feed reader show every entry again as new.
 NAMESPACE = uuid.UUID("d791e7b0-736f-4052-8f79-780e693d9efe")
@@ -57,18 +54,11 @@ def entry_id(key: str) -> str:
 
 
 def change_href(change_id: str) -> str:
-    return f"{CHANGES_HREF}#change-{change_id}"
+    return f"book/{ledger.change_href(change_id)}"
 
 
 def edition_href(edition: str) -> str:
     return f"{CHANGES_HREF}#edition-{edition.replace('.', '-')}"
-
-
-def _place(geography, ds: Dataset) -> str:
-    try:
-        return names(geography, ds.geographies, " (one combined figure)")
-    except KeyError:
-        return ""
 
 
 def subject_title(subject_id: str, ds: Dataset, meta: pd.DataFrame) -> str:
@@ -76,31 +66,12 @@ def subject_title(subject_id: str, ds: Dataset, meta: pd.DataFrame) -> str:
     event by its title and day; "" for one no longer in the data."""
     if subject_id in meta.index:
         r = meta.loc[subject_id]
-        where = _place(r["geography"], ds)
+        where = ledger.place(r["geography"], ds)
         return f"{r['indicator_title']}, {where}" if where else str(r["indicator_title"])
     if subject_id in ds.events.index:
         e = ds.events.loc[subject_id]
         return f"{e['title']} ({when(e['date'])})"
     return ""
-
-
-def subject_words(subject_id: str, ds: Dataset, meta: pd.DataFrame) -> str:
-    """The figure or event in full words, as the Changes page names what a change affects."""
-    if subject_id in meta.index:
-        r = meta.loc[subject_id]
-        words = f"{r['indicator_title']}: {text.amount(r)}, {text.period(r)}"
-        where = _place(r["geography"], ds)
-        return f"{words} ({where})" if where else words
-    if subject_id in ds.events.index:
-        e = ds.events.loc[subject_id]
-        return f"Event: {e['title']} ({when(e['date'])})"
-    return "a figure no longer in the data"
-
-
-def counts_sentence(changes: pd.DataFrame) -> str:
-    counts = changes["kind"].value_counts()
-    parts = [f"{n:,} {ledger.KIND_WORDS[k][0 if n == 1 else 1]}" for k in ledger.KINDS if (n := int(counts.get(k, 0)))]
-    return join(parts, "no changes")
 
 
 def _sentence(s: str) -> str:
@@ -131,7 +102,7 @@ def entries(ds: Dataset) -> list[dict]:
         out.append({"key": f"edition:{ed}", "kind": "edition", "date": date,
                     "title": f"Edition {ed}",
                     "summary": f"Edition {ed} of the data, published {when(date)}: "
-                               f"{counts_sentence(g)}.",
+                               f"{ledger.counts_sentence(g['kind'].value_counts())}.",
                     "link": edition_href(str(ed))})
     for _, c in ch[ch["kind"].isin(FEED_KINDS)].iterrows():
         kind, sid, f = c["kind"], str(c["subject_id"]), str(c["field"])
@@ -141,13 +112,13 @@ def entries(ds: Dataset) -> list[dict]:
             title = f"Corrected {ledger.field_words(f)}: {subject or 'a figure or event'}"
             summary = (f"{ledger.field_words(f).capitalize()}: {ledger.value_words(f, c['old'], ds, words)} \u2192 "
                        f"{ledger.value_words(f, c['new'], ds, words)}. Why: {why} "
-                       f"Affects: {subject_words(sid, ds, meta)}.")
+                       f"Affects: {ledger.subject_words(sid, ds, meta)}.")
         elif kind == "re-sourced":
             title = f"New first source: {subject or 'a figure or event'}"
             before = ledger.source_words(str(c["old"]), ds) if not blank(c["old"]) else "none recorded"
             now = ledger.source_words(str(c["new"]), ds) if not blank(c["new"]) else "none recorded"
             summary = (f"A stronger source now stands first. Source before: {before}. "
-                       f"Source now: {now}. Why: {why} Affects: {subject_words(sid, ds, meta)}.")
+                       f"Source now: {now}. Why: {why} Affects: {ledger.subject_words(sid, ds, meta)}.")
         else:
             title = f"Withdrawn: {subject or _first_sentence(text.without_ids(c['reason'], labels))}"
             summary = f"Removed from the data. What was removed, and why: {why}"

@@ -13,7 +13,7 @@ from ..data.values import blank
 from . import qualifiers
 from . import words as text
 from .dates import when
-from .names import names
+from .names import join, names
 
 KINDS = ("corrected", "re-sourced", "merged", "withdrawn", "added")  # the order the Changes page lists them in
 KIND_WORDS = {  # (one, several)
@@ -43,6 +43,20 @@ PERIOD_WORDS = {"annual": "a year", "span": "a stretch of time", "cumulative": "
                 "as_of": "a count at a date", "on_date": "a single day"}
 
 
+
+
+# A change's kind as the label of a link to it ("Corrected 26 Nov 2026").
+CHANGE_WORDS = {"corrected": "Corrected", "re-sourced": "Re-sourced", "withdrawn": "Withdrawn",
+                "merged": "Merged", "added": "Added"}
+
+
+def change_word(kind: str) -> str:
+    return CHANGE_WORDS.get(kind, kind.capitalize())
+
+
+def change_href(change_id: str) -> str:
+    """The address of a change's entry on the Changes page, from a page in book/."""
+    return f"{text.CHANGES_PAGE}#{anchor(change_id)}"
 
 
 def anchor(change_id: str) -> str:
@@ -113,3 +127,31 @@ def value_words(field: str, value, ds: Dataset, words: Words | None = None) -> s
     if field == "period":
         return PERIOD_WORDS.get(v, v)
     return v
+
+
+def counts_sentence(counts) -> str:
+    """'2 corrections, 1 re-sourcing and 5 additions' from counts by kind (a mapping)."""
+    parts = [f"{n:,} {KIND_WORDS[k][0 if n == 1 else 1]}" for k in KINDS if (n := int(counts.get(k, 0)))]
+    return join(parts, "no changes")
+
+
+def place(geography, ds: Dataset) -> str:
+    """A figure's place in words, '' for a code the data no longer holds."""
+    try:
+        return names(geography, ds.geographies, " (one combined figure)")
+    except KeyError:
+        return ""
+
+
+def subject_words(subject_id: str, ds: Dataset, meta) -> str:
+    """The figure or event a change affects, in full words: 'Fraud cases solved: 464,000 cases,
+    in 2022 (China)', 'Event: … (2 May 2025)', or that it is no longer in the data."""
+    if subject_id in meta.index:
+        r = meta.loc[subject_id]
+        words = f"{r['indicator_title']}: {text.amount(r)}, {text.period(r)}"
+        where = place(r["geography"], ds)
+        return f"{words} ({where})" if where else words
+    if subject_id in ds.events.index:
+        e = ds.events.loc[subject_id]
+        return f"Event: {e['title']} ({when(e['date'])})"
+    return "a figure no longer in the data"

@@ -300,19 +300,26 @@ def figure_label(row: pd.Series) -> str:
     return f"{row['indicator_title']}: {amount(row)}"
 
 
-def cite_line(row: pd.Series, book: str, edition: str, accessed: str) -> str:
-    """A citation a reader can copy, as plain text: 'Fraud cases solved in China: 464,000
-    cases in 2022. Source: Xinhua, 30 May 2023, <its address>. In: <book>, edition 2026.11,
-    accessed 26 Nov 2026.' The source's title is left out: its publisher, day and address
-    find it, and the register prints one of these lines per figure."""
+def cited_figure(row: pd.Series) -> str:
+    """A figure as a citation names it: 'Fraud cases solved in China: 464,000 cases in 2022'.
+    `row` is a figure joined to its metadata with its place in words in 'where'; the place is
+    left out when the indicator's title names it."""
     what = _one_line(row.get("indicator_title", ""))
     where = _one_line(row.get("where", ""))
     if where and where.split(" (")[0] in what:
         where = ""
     head = f"{what}{', ' + where if where else ''}: " if what else ""
+    return f"{head}{amount(row)} {period(row)}"
+
+
+def cite_line(row: pd.Series, book: str, edition: str, accessed: str) -> str:
+    """A citation a reader can copy, as plain text: 'Fraud cases solved in China: 464,000
+    cases in 2022. Source: Xinhua, 30 May 2023, <its address>. In: <book>, edition 2026.11,
+    accessed 26 Nov 2026.' The source's title is left out: its publisher, day and address
+    find it, and the register prints one of these lines per figure."""
     src = _one_line(source_label(row))
     url = row.get("source_url")
-    return (f"{head}{amount(row)} {period(row)}. Source: {src}"
+    return (f"{cited_figure(row)}. Source: {src}"
             + ("" if blank(url) else f", {url}") + f". In: {book}, edition {edition}, "
             f"accessed {accessed}.")
 

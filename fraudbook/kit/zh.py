@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data.numbers import factor
+from ..data.numbers import scaled_decimal
 from ..data.values import blank, date_bounds
 from ..paths import current
 from . import qualifiers
@@ -37,10 +37,6 @@ UNIT = {
 }
 
 
-def _decimal(value) -> Decimal:
-    return Decimal(str(value))
-
-
 def _plain(d: Decimal) -> str:
     """A decimal without exponent or trailing zeros: 3.2200 -> 3.22, 4.1E+9 -> 4100000000."""
     text = format(d.normalize(), "f")
@@ -59,7 +55,7 @@ def grouped(d: Decimal) -> str:
 def number(value, scale=None) -> str:
     """A stated value times its scale, written the Chinese way where that is exact: 41亿,
     32.2万, 3.22亿; else with its digits grouped (an amount under 10,000 is never put in 万)."""
-    d = _decimal(value) * _decimal(repr(factor(scale)))
+    d = scaled_decimal(value, scale)
     for size, unit in CJK_UNITS:
         if abs(d) >= size:
             q = d / size
@@ -70,7 +66,7 @@ def number(value, scale=None) -> str:
 
 def exact_text(value, scale=None) -> str:
     """The exact value in digits (the number a 万/亿 reading stands for): 4,100,000,000."""
-    return grouped(_decimal(value) * _decimal(repr(factor(scale))))
+    return grouped(scaled_decimal(value, scale))
 
 
 def date(text: str) -> str:

@@ -21,7 +21,8 @@ from ..data.load import Dataset
 from ..data.values import blank, strength
 from ..kit import words
 from ..kit.citations import book_citation_text
-from .datapages import DOWNLOADS, Chart
+from ..kit.page import DOWNLOADS_DIR
+from .datapages import Chart
 
 # The columns every chart's CSV adds for the figures it draws (fraudbook.kit.page.download_frame).
 FIGURE_COLUMNS = {
@@ -116,7 +117,7 @@ def write_bundles(charts: dict[str, Chart], ds: Dataset, html_dir: Path, edition
     for chart in charts.values():
         if not chart.csv:
             continue
-        target = html_dir / Path(chart.page).parent / DOWNLOADS / f"{chart.key}.zip"
+        target = html_dir / Path(chart.page).parent / DOWNLOADS_DIR / f"{chart.key}.zip"
         data = bundle(chart, ds, edition, book)
         if not target.exists() or target.read_bytes() != data:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,12 +30,12 @@ import pandas as pd
 
 from ..data.load import Dataset
 from ..data.values import blank
-from ..kit import escape, evidence, names, tables, words
+from ..kit import escape, evidence, ledger, names, tables, words
+from ..kit.charts import KEY as CHART_KEY
 from ..kit.dates import when
 from ..kit.escape import html_text
-
-DOWNLOADS = "downloads"
-indicator_slug, indicator_href, chart_slug = words.indicator_page, words.indicator_href, words.chart_page
+from ..kit.page import DOWNLOADS_DIR
+from .errors import BuildError
 
 
 @dataclass(frozen=True)
@@ -69,25 +68,33 @@ class DataPage:
         return h.hexdigest()
 
 
+def page_charts(notebook: Path) -> dict[str, Chart]:
+    """The charts an executed page recorded (metadata.fraudbook.reads.charts, written by
+    fraudbook.kit.reads as the page ran), by key; BuildError for a page that cannot be read or
+    a chart whose key could not name a file."""
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"{notebook.name}: cannot read the page to write its downloads ({exc})") from None
+    meta = nb.get("metadata") if isinstance(nb, dict) else None
+    charts = (((meta or {}).get("fraudbook") or {}).get("reads") or {}).get("charts") or {}
+    out: dict[str, Chart] = {}
+    for key, rec in sorted(charts.items()) if isinstance(charts, dict) else ():
+        csv_text = rec.get("csv", "") if isinstance(rec, dict) else None
+        if not isinstance(csv_text, str) or not isinstance(key, str) or not CHART_KEY.fullmatch(key):
+            raise BuildError(f"{notebook.name}: a chart download is named {str(key)[:80]!r}; "
+                             "expected a chart key (lowercase letters, digits, '-')")
+        out[key] = Chart(
+            key=key, page=f"book/{notebook.stem}", title=str(rec.get("title", "")),
+            description=str(rec.get("description", "")),
+            figures=tuple(str(f) for f in rec.get("figures", [])),
+            sources=tuple(str(s) for s in rec.get("sources", [])), csv=csv_text)
+    return out
+
+
 def chart_records(book: Path) -> dict[str, Chart]:
     """Every chart the executed pages of `book` recorded, by key."""
-    out: dict[str, Chart] = {}
-    for nb in sorted(book.glob("*.ipynb")):
-        try:
-            meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {})
-        except (OSError, ValueError):
-            continue
-        charts = ((meta.get("fraudbook") or {}).get("reads") or {}).get("charts") or {}
-        for key, rec in sorted(charts.items()):
-            if not isinstance(rec, dict) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", key):
-                continue
-            out[key] = Chart(
-                key=key, page=f"book/{nb.stem}", title=str(rec.get("title", "")),
-                description=str(rec.get("description", "")),
-                figures=tuple(str(f) for f in rec.get("figures", [])),
-                sources=tuple(str(s) for s in rec.get("sources", [])),
-                csv=rec["csv"] if isinstance(rec.get("csv"), str) else "")
-    return out
+    return {k: c for nb in sorted(book.glob("*.ipynb")) for k, c in page_charts(nb).items()}
 
 
 # --- pieces shared by both kinds of page ---------------------------------------------------
@@ -117,9 +124,8 @@ def _history(ds: Dataset, fid: str) -> str:
     ch = ds.changes[ds.changes["subject_id"] == fid] if len(ds.changes) else ds.changes
     items = []
     for cid, c in ch.sort_values("date").iterrows():
-        kind = evidence.CHANGE_WORDS.get(str(c["kind"]), str(c["kind"]).capitalize())
-        items.append(f'<li><a href="{words.CHANGES_PAGE}#change-{html_text(cid)}">'
-                     f"{html_text(kind)} in edition {html_text(c['edition'])}"
+        items.append(f'<li><a href="{html_text(ledger.change_href(cid))}">'
+                     f"{html_text(ledger.change_word(str(c['kind'])))} in edition {html_text(c['edition'])}"
                      f"</a>, {html_text(when(c['date']))}</li>")
     return f'<ul class="fraudbook-history">{"".join(items)}</ul>' if items else ""
 
@@ -179,12 +185,12 @@ def indicator_page(ds: Dataset, indicator: str, meta: pd.DataFrame, rows: pd.Dat
     sections = [_section("What you should know", "".join(know), "what-you-should-know"),
                 _section("The figures", table, "the-figures")]
     if charts:
-        items = "".join(f'<li><a href="{chart_slug(c.key)}.html">{html_text(c.title or c.key)}</a></li>'
+        items = "".join(f'<li><a href="{words.chart_page(c.key)}.html">{html_text(c.title or c.key)}</a></li>'
                         for c in charts)
         sections.append(_section("Charts that draw these figures", f"<ul>{items}</ul>", "charts"))
-    files, cite_html = cite_files(indicator_slug(indicator), list(meta.index))
+    files, cite_html = cite_files(words.indicator_page(indicator), list(meta.index))
     sections.append(_section("Cite these figures", cite_html, "cite"))
-    return DataPage(f"book/{indicator_slug(indicator)}", title, _page(title, indicator_slug(indicator), lede, sections),
+    return DataPage(f"book/{words.indicator_page(indicator)}", title, _page(title, words.indicator_page(indicator), lede, sections),
                     str(ind["description"]), files)
 
 
@@ -211,7 +217,7 @@ def _link(url: str) -> str:
 
 
 def _snippets(key: str) -> str:
-    zip_path = f"{DOWNLOADS}/{key}.zip"
+    zip_path = f"{DOWNLOADS_DIR}/{key}.zip"
     py = (f'import io, json, urllib.request, zipfile\nimport pandas as pd\n\n'
           f'url = "{zip_path}"  # this page\'s address with {zip_path} in place of its name\n'
           f"with urllib.request.urlopen(url) as response:\n"
@@ -224,7 +230,7 @@ def _snippets(key: str) -> str:
     return (f'<p><a href="{zip_path}" download="{key}.zip">Download the bundle (zip)</a>: the '
             f"data as CSV, <code>metadata.json</code> (its columns with types and descriptions, "
             f"sources, licence, edition and citation) and a README. "
-            f'Or only the <a href="{DOWNLOADS}/{key}.csv" download="{key}.csv">CSV</a>.</p>'
+            f'Or only the <a href="{DOWNLOADS_DIR}/{key}.csv" download="{key}.csv">CSV</a>.</p>'
             f"<p>In pandas:</p>{_pre(py, 'fraudbook-snippet fraudbook-snippet-python', 'Python code')}"
             f"<p>In R:</p>{_pre(r, 'fraudbook-snippet fraudbook-snippet-r', 'R code')}")
 
@@ -233,7 +239,7 @@ def _embed(chart: Chart, book: str) -> str:
     alt_text = chart.description or chart.title
     snippet = (f'<figure>\n  <img src="figures/{chart.key}.svg" alt="{html_text(alt_text)}" '
                f'style="max-width: 100%">\n  <figcaption>{html_text(chart.title)}. '
-               f'From <a href="{chart_slug(chart.key)}.html">{html_text(book)}</a>, CC BY 4.0.'
+               f'From <a href="{words.chart_page(chart.key)}.html">{html_text(book)}</a>, CC BY 4.0.'
                f"</figcaption>\n</figure>\n")
     return ("<p>Paste this into a page to show the chart with its source line (the drawing "
             "carries the sources and the edition below it); the addresses are this site's, "
@@ -263,8 +269,8 @@ def chart_page(ds: Dataset, chart: Chart, meta: pd.DataFrame, page_title: str, e
         meta = meta.loc[figs]
         by_indicator = list(dict.fromkeys(meta["indicator"]))
         items = "".join(
-            f'<li><a href="{indicator_href(i)}">{html_text(ds.indicators.loc[i, "title"])}</a>: '
-            + "; ".join(f'<a href="{indicator_href(i, f)}">{words.keep_units(html_text(words.amount(r)))}</a> '
+            f'<li><a href="{words.indicator_href(i)}">{html_text(ds.indicators.loc[i, "title"])}</a>: '
+            + "; ".join(f'<a href="{words.indicator_href(i, f)}">{words.keep_units(html_text(words.amount(r)))}</a> '
                         f"{html_text(words.period(r))}"
                         for f, r in meta[meta["indicator"] == i].iterrows()) + "</li>"
             for i in by_indicator)
@@ -273,9 +279,9 @@ def chart_page(ds: Dataset, chart: Chart, meta: pd.DataFrame, page_title: str, e
     if chart.csv:
         sections.append(_section("Its data", _csv_table(chart.csv) + _snippets(chart.key), "data"))
     sections.append(_section("Embed it", _embed(chart, book), "embed"))
-    files, cite_html = cite_files(chart_slug(chart.key), figs)
+    files, cite_html = cite_files(words.chart_page(chart.key), figs)
     sections.append(_section("Cite it", cite_html, "cite"))
-    return DataPage(f"book/{chart_slug(chart.key)}", title, _page(title, chart_slug(chart.key), lede, sections),
+    return DataPage(f"book/{words.chart_page(chart.key)}", title, _page(title, words.chart_page(chart.key), lede, sections),
                     f"{title}: a chart of {page_title}, with its data, sources and citation.", files)
 
 
@@ -344,11 +350,11 @@ def index_page(ds: Dataset, meta: pd.DataFrame, charts: dict[str, Chart],
     """The list of every indicator's and every chart's page."""
     counts = meta["indicator"].value_counts()
     ind = pd.DataFrame([
-        {"what": f'<a href="{indicator_href(i)}">{html_text(ds.indicators.loc[i, "title"])}</a>',
+        {"what": f'<a href="{words.indicator_href(i)}">{html_text(ds.indicators.loc[i, "title"])}</a>',
          "n": int(counts[i]), "updated": when(_last_updated(ds, meta.index[meta["indicator"] == i])) or ""}
         for i in ds.indicators.index if i in counts.index])
     ch = pd.DataFrame([
-        {"what": f'<a href="{chart_slug(c.key)}.html">{html_text(c.title or c.key)}</a>',
+        {"what": f'<a href="{words.chart_page(c.key)}.html">{html_text(c.title or c.key)}</a>',
          "on": f'<a href="{c.page.rsplit("/", 1)[-1]}.html">{html_text(page_titles.get(c.page, c.page))}</a>'}
         for c in sorted(charts.values(), key=lambda c: (c.page, c.title))])
     sections = [_section("Indicators", tables.frame_table(

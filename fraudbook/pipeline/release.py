@@ -16,7 +16,6 @@ leaves the previous site as it was):
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
@@ -25,32 +24,17 @@ from ..data.load import load
 from ..data.package import release_files, write_package, write_workbook, write_zip
 from ..data.sqlite import SqliteError, write_sqlite
 from ..kit import citations
-from ..kit.charts import KEY as CHART_KEY
 from ..kit.feed import feed_xml
 from ..kit.page import DOWNLOADS_DIR
 from ..paths import Layout
+from .datapages import chart_records, page_charts
 from .errors import BuildError
 
 
 def chart_downloads(notebook: Path) -> dict[str, str]:
     """{path relative to the page: CSV text} of every chart download in an executed page: the
-    CSVs its record of charts holds (metadata.fraudbook.reads.charts, fraudbook.kit.reads)."""
-    try:
-        nb = json.loads(notebook.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BuildError(f"{notebook.name}: cannot read the page to write its downloads ({exc})") from None
-    meta = nb.get("metadata") if isinstance(nb, dict) else None
-    charts = (((meta or {}).get("fraudbook") or {}).get("reads") or {}).get("charts") or {}
-    found: dict[str, str] = {}
-    for key, record in charts.items() if isinstance(charts, dict) else ():
-        text = record.get("csv") if isinstance(record, dict) else None
-        if text is None:
-            continue
-        if not isinstance(text, str) or not isinstance(key, str) or not CHART_KEY.fullmatch(key):
-            raise BuildError(f"{notebook.name}: a chart download is named {str(key)[:80]!r}; "
-                             "expected a chart key (lowercase letters, digits, '-')")
-        found[f"{DOWNLOADS_DIR}/{key}.csv"] = text
-    return found
+    CSVs its record of charts holds (fraudbook.pipeline.datapages.page_charts)."""
+    return {f"{DOWNLOADS_DIR}/{key}.csv": c.csv for key, c in page_charts(notebook).items() if c.csv}
 
 
 def write_chart_downloads(layout: Layout, html_dir: Path) -> int:
@@ -100,7 +84,6 @@ def write_release(layout: Layout, html_dir: Path, log=print) -> dict[str, Path]:
         raise BuildError(f"writing the data download failed ({exc}); the previous site is unchanged") from None
     n = write_chart_downloads(layout, html_dir)
     from .bundles import write_bundles
-    from .datapages import chart_records
 
     zips = write_bundles(chart_records(layout.book), ds, html_dir, ed, book_title(layout.root))
     log(f"data download: {files['zip']}, {files['workbook']}, {files['sqlite']}, "
